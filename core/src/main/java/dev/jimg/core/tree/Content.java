@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.tree;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The bytes of a regular file, read only when a writer needs them: a host file, a byte range in an
+ * archive, bytes in memory, zeros. A tree holds contents, never the bytes themselves, so memory
+ * grows with entries, not with data.
+ *
+ * <p>Implementations are immutable and may be opened any number of times, from any thread.
+ */
+public interface Content {
+  /** Logical size in bytes, holes included. */
+  long size();
+
+  /**
+   * Opens the logical bytes from the start ({@link #size()} bytes, zeros in holes). The caller
+   * closes the stream.
+   */
+  InputStream open() throws IOException;
+
+  /**
+   * The data extents in ascending order, not overlapping; bytes outside them are zero. A dense file
+   * has one extent covering it all; an empty or all-hole file has none.
+   */
+  default List<Extent> extents() {
+    return size() == 0 ? List.of() : List.of(new Extent(0, size()));
+  }
+
+  /** Whether some of the file is a hole. */
+  default boolean isSparse() {
+    long data = 0;
+    for (Extent e : extents()) {
+      data += e.length();
+    }
+    return data != size();
+  }
+
+  /** Content held in memory (the array is copied). */
+  static Content ofBytes(byte[] bytes) {
+    byte[] copy = bytes.clone();
+    return new Content() {
+      @Override
+      public long size() {
+        return copy.length;
+      }
+
+      @Override
+      public InputStream open() {
+        return new ByteArrayInputStream(copy);
+      }
+
+      @Override
+      public String toString() {
+        return "bytes[" + copy.length + "]";
+      }
+    };
+  }
+
+  /**
+   * The current bytes of a host file of the given size (the size is fixed when the tree is built).
+   */
+  static Content ofFile(Path file, long size) {
+    return new Content() {
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public InputStream open() throws IOException {
+        return new BoundedInputStream(Files.newInputStream(file), size, file.toString());
+      }
+
+      @Override
+      public String toString() {
+        return file.toString();
+      }
+    };
+  }
+
+  /** A file of {@code size} zero bytes stored entirely as a hole. */
+  static Content zeros(long size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("negative size " + size);
+    }
+    return new Content() {
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public InputStream open() {
+        return new ZeroInputStream(size);
+      }
+
+      @Override
+      public List<Extent> extents() {
+        return List.of();
+      }
+
+      @Override
+      public String toString() {
+        return "zeros[" + size + "]";
+      }
+    };
+  }
+}

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/** The deb module of jimg: not written yet (see the issue that names it). */
+package dev.jimg.deb;

@@ -1,0 +1,3 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/** The squashfs module of jimg: not written yet (see the issue that names it). */
+package dev.jimg.squashfs;
