@@ -100,6 +100,22 @@ public final class FileTreeBuilder {
     return this;
   }
 
+  /**
+   * Layers {@code upper} over this tree: its entries are put in path order (later wins, a directory
+   * over a directory merges).
+   *
+   * <p>TODO(layering): OCI whiteouts ({@code .wh.NAME}, {@code .wh..wh..opq}) and following
+   * directory symlinks already in the tree (dpkg's --keep-directory-symlink).
+   *
+   * @throws TreeConflictException as {@link #put} does
+   */
+  public FileTreeBuilder overlay(FileTree upper) throws TreeConflictException {
+    for (Map.Entry<ImagePath, Entry> e : upper.entries().entrySet()) {
+      put(e.getKey(), e.getValue());
+    }
+    return this;
+  }
+
   /** Removes the entry at {@code path} and everything below it; removing the root empties it. */
   public FileTreeBuilder remove(ImagePath path) {
     removeBelow(path);

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.source;
+
+import dev.jimg.core.JimgException;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens sources named on a command line or in a spec: a directory, a tar file (compressed or not,
+ * detected by magic, never by name), or {@code -} for a tar on standard input.
+ */
+public final class Sources {
+  /** The name that means "a tar stream on standard input". */
+  public static final String STDIN = "-";
+
+  private Sources() {}
+
+  /**
+   * Opens one source.
+   *
+   * @param spec a directory, a file, or {@link #STDIN}
+   * @param stdin the stream {@link #STDIN} reads (the caller's standard input)
+   */
+  public static Source open(String spec, InputStream stdin, SourceOptions options)
+      throws IOException {
+    if (STDIN.equals(spec)) {
+      return TarSource.read(stdin, "standard input", options);
+    }
+    Path p = Path.of(spec);
+    if (Files.isDirectory(p)) {
+      return DirectorySource.open(p, options);
+    }
+    if (Files.isRegularFile(p)) {
+      return TarSource.open(p, options);
+    }
+    if (!Files.exists(p)) {
+      throw new JimgException(spec + ": no such file or directory");
+    }
+    throw new JimgException(spec + ": not a directory, a tar file or '-'");
+  }
+
+  /**
+   * Opens several sources and layers them left to right (later ones win; see {@link
+   * FileTreeBuilder#overlay}). Close the result to release every source.
+   */
+  public static LayeredSource openLayered(
+      List<String> specs, InputStream stdin, SourceOptions options, boolean replaceTypes)
+      throws IOException {
+    List<Source> opened = new ArrayList<>();
+    try {
+      FileTreeBuilder builder = null;
+      for (String spec : specs) {
+        Source s = open(spec, stdin, options);
+        opened.add(s);
+        if (builder == null) {
+          builder = s.tree().toBuilder().replaceTypes(replaceTypes);
+        } else {
+          builder.overlay(s.tree());
+        }
+      }
+      FileTree tree = builder == null ? FileTree.empty() : builder.build();
+      return new LayeredSource(tree, opened);
+    } catch (IOException | RuntimeException e) {
+      for (Source s : opened) {
+        try {
+          s.close();
+        } catch (IOException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /** Several sources layered into one tree; closing it closes them all. */
+  public static final class LayeredSource implements Source {
+    private final FileTree tree;
+    private final List<Source> sources;
+
+    LayeredSource(FileTree tree, List<Source> sources) {
+      this.tree = tree;
+      this.sources = List.copyOf(sources);
+    }
+
+    @Override
+    public FileTree tree() {
+      return tree;
+    }
+
+    @Override
+    public String name() {
+      return String.join(" + ", sources.stream().map(Source::name).toList());
+    }
+
+    @Override
+    public void close() throws IOException {
+      IOException first = null;
+      for (Source s : sources) {
+        try {
+          s.close();
+        } catch (IOException e) {
+          if (first == null) {
+            first = e;
+          } else {
+            first.addSuppressed(e);
+          }
+        }
+      }
+      if (first != null) {
+        throw first;
+      }
+    }
+  }
+}
