@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * An {@link ImageChannel} over a host file that keeps the file sparse: whole aligned blocks of
+ * zeros ({@link #ZERO_BLOCK_SIZE}) are not written where the file is known to hold zeros, and the
+ * size is set with {@code ftruncate}, so a tail never written is a hole.
+ *
+ * <p>"Known to hold zeros" means never written with data through this channel since it was created
+ * empty: the channel keeps the set of byte ranges it wrote data to, and a zero block that overlaps
+ * one of them is written for real. A channel opened on an existing file treats the file's current
+ * contents as data.
+ *
+ * <p>Not thread-safe: one writer at a time (slices included).
+ */
+public final class FileImageChannel implements ImageChannel {
+  /** The granule of zero detection: a page and the block size of most host filesystems. */
+  public static final int ZERO_BLOCK_SIZE = 4096;
+
+  private final Path path;
+  private final RandomAccessFile file;
+  private final FileChannel channel;
+
+  /** Start → end of byte ranges that may hold data, disjoint and not adjacent. */
+  private final TreeMap<Long, Long> dirty = new TreeMap<>();
+
+  private long size;
+
+  private FileImageChannel(Path path, RandomAccessFile file) throws IOException {
+    this.path = path;
+    this.file = file;
+    this.channel = file.getChannel();
+    this.size = channel.size();
+    if (size > 0) {
+      dirty.put(0L, size);
+    }
+  }
+
+  /**
+   * Creates {@code path} empty (truncating an existing file) and opens it for reading and writing.
+   */
+  public static FileImageChannel create(Path path) throws IOException {
+    RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw");
+    try {
+      raf.setLength(0);
+      return new FileImageChannel(path, raf);
+    } catch (IOException | RuntimeException e) {
+      raf.close();
+      throw e;
+    }
+  }
+
+  /** Opens an existing file for reading and writing, keeping its contents. */
+  public static FileImageChannel open(Path path) throws IOException {
+    RandomAccessFile raf = new RandomAccessFile(path.toFile(), "rw");
+    try {
+      return new FileImageChannel(path, raf);
+    } catch (IOException | RuntimeException e) {
+      raf.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an existing file read-only; writes throw {@link
+   * java.nio.channels.NonWritableChannelException}.
+   */
+  public static FileImageChannel openReadOnly(Path path) throws IOException {
+    RandomAccessFile raf = new RandomAccessFile(path.toFile(), "r");
+    try {
+      return new FileImageChannel(path, raf);
+    } catch (IOException | RuntimeException e) {
+      raf.close();
+      throw e;
+    }
+  }
+
+  /** The file. */
+  public Path path() {
+    return path;
+  }
+
+  @Override
+  public void write(ByteBuffer src, long position) throws IOException {
+    int n = src.remaining();
+    if (position < 0 || position > Long.MAX_VALUE - n) {
+      throw new ChannelBoundsException(path + ": a write of " + n + " bytes at offset " + position);
+    }
+    int base = src.position();
+    long end = position + n;
+    // Blocks are aligned to the file, not to the write; runs of blocks to write are coalesced.
+    long runStart = -1;
+    for (long pos = position; pos < end; ) {
+      long blockEnd = Math.min(end, (pos / ZERO_BLOCK_SIZE + 1) * ZERO_BLOCK_SIZE);
+      boolean skip =
+          blockEnd - pos == ZERO_BLOCK_SIZE
+              && isZero(src, base + (int) (pos - position), ZERO_BLOCK_SIZE)
+              && !overlapsDirty(pos, blockEnd);
+      if (skip && runStart >= 0) {
+        writeRun(src, base, position, runStart, pos);
+        runStart = -1;
+      } else if (!skip && runStart < 0) {
+        runStart = pos;
+      }
+      pos = blockEnd;
+    }
+    if (runStart >= 0) {
+      writeRun(src, base, position, runStart, end);
+    }
+    src.position(src.limit());
+    if (end > size) {
+      size = end;
+      if (channel.size() < end) {
+        file.setLength(end);
+      }
+    }
+  }
+
+  /** Writes file bytes {@code [from, to)}, found in {@code src} from index {@code base}. */
+  private void writeRun(ByteBuffer src, int base, long position, long from, long to)
+      throws IOException {
+    ByteBuffer run = src.duplicate();
+    run.limit(base + (int) (to - position)).position(base + (int) (from - position));
+    long p = from;
+    while (run.hasRemaining()) {
+      p += channel.write(run, p);
+    }
+    markDirty(from, to);
+  }
+
+  private static boolean isZero(ByteBuffer b, int from, int len) {
+    int i = from;
+    int end = from + len;
+    for (; i + Long.BYTES <= end; i += Long.BYTES) {
+      if (b.getLong(i) != 0) {
+        return false;
+      }
+    }
+    for (; i < end; i++) {
+      if (b.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean overlapsDirty(long from, long to) {
+    Map.Entry<Long, Long> before = dirty.lowerEntry(to);
+    return before != null && before.getValue() > from;
+  }
+
+  private void markDirty(long from, long to) {
+    long start = from;
+    long end = to;
+    Map.Entry<Long, Long> left = dirty.floorEntry(start);
+    if (left != null && left.getValue() >= start) {
+      start = left.getKey();
+      end = Math.max(end, left.getValue());
+    }
+    Map.Entry<Long, Long> next = dirty.ceilingEntry(start);
+    while (next != null && next.getKey() <= end) {
+      end = Math.max(end, next.getValue());
+      dirty.remove(next.getKey());
+      next = dirty.ceilingEntry(start);
+    }
+    dirty.put(start, end);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    if (position < 0) {
+      throw new ChannelBoundsException(path + ": negative read offset " + position);
+    }
+    if (position >= size) {
+      return -1;
+    }
+    if (dst.remaining() > size - position) {
+      ByteBuffer limited = dst.slice().limit((int) (size - position));
+      int n = channel.read(limited, position);
+      if (n > 0) {
+        dst.position(dst.position() + n);
+      }
+      return n;
+    }
+    return channel.read(dst, position);
+  }
+
+  @Override
+  public long size() {
+    return size;
+  }
+
+  @Override
+  public void setSize(long newSize) throws IOException {
+    if (newSize < 0) {
+      throw new ChannelBoundsException(path + ": negative size " + newSize);
+    }
+    file.setLength(newSize);
+    if (newSize < size) {
+      Map.Entry<Long, Long> last = dirty.lowerEntry(newSize);
+      dirty.tailMap(newSize, true).clear();
+      if (last != null && last.getValue() > newSize) {
+        dirty.put(last.getKey(), newSize);
+      }
+    }
+    size = newSize;
+  }
+
+  /** A region of the file; it may lie past the current size (the file grows as it is written). */
+  @Override
+  public ImageChannel slice(String name, long offset, long length) throws ChannelBoundsException {
+    return new SliceChannel(this, name, offset, length);
+  }
+
+  @Override
+  public void force() throws IOException {
+    channel.force(true);
+  }
+
+  @Override
+  public void close() throws IOException {
+    file.close();
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}
