@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicOutputTest {
+  @TempDir Path dir;
+
+  private static ByteBuffer text(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private long filesIn(Path d) throws IOException {
+    try (Stream<Path> s = Files.list(d)) {
+      return s.count();
+    }
+  }
+
+  @Test
+  void create_writesToHiddenTemporaryBesideTarget() throws Exception {
+    Path target = dir.resolve("root.img");
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      assertThat(out.temporaryFile()).isEqualTo(dir.resolve(".root.img.jimg-tmp").toAbsolutePath());
+      assertThat(out.temporaryFile()).exists();
+      assertThat(target).doesNotExist();
+    }
+  }
+
+  @Test
+  void commit_movesImageIntoPlaceAndLeavesNoTemporary() throws Exception {
+    Path target = dir.resolve("root.img");
+    Files.writeString(target, "old image");
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      out.channel().write(text("new"), 0);
+      out.channel().setSize(8192);
+      assertThat(target).hasContent("old image");
+      out.commit();
+      assertThat(out.isCommitted()).isTrue();
+    }
+    assertThat(Files.size(target)).isEqualTo(8192);
+    assertThat(new String(Files.readAllBytes(target), 0, 3, StandardCharsets.UTF_8))
+        .isEqualTo("new");
+    assertThat(filesIn(dir)).isEqualTo(1);
+  }
+
+  @Test
+  void close_withoutCommit_deletesTemporaryAndKeepsOldTarget() throws Exception {
+    Path target = dir.resolve("root.img");
+    Files.writeString(target, "old image");
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      out.channel().write(text("half"), 0);
+    }
+    assertThat(target).hasContent("old image");
+    assertThat(filesIn(dir)).isEqualTo(1);
+  }
+
+  @Test
+  void exceptionMidWrite_leavesNoFileAtAll() throws Exception {
+    Path target = dir.resolve("disk.img");
+    assertThatThrownBy(
+            () -> {
+              try (AtomicOutput out = AtomicOutput.create(target)) {
+                out.channel().write(text("partition table"), 0);
+                out.channel().write(ByteBuffer.allocate(1 << 20), 4096);
+                throw new IOException("the ext4 writer failed half way");
+              }
+            })
+        .hasMessage("the ext4 writer failed half way");
+    assertThat(target).doesNotExist();
+    assertThat(filesIn(dir)).isZero();
+  }
+
+  @Test
+  void create_staleTemporaryFromKilledRun_isReplaced() throws Exception {
+    Path target = dir.resolve("root.img");
+    Files.writeString(dir.resolve(".root.img.jimg-tmp"), "stale junk from a killed run");
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      assertThat(out.channel().size()).isZero();
+      out.channel().write(text("fresh"), 0);
+      out.commit();
+    }
+    assertThat(target).hasContent("fresh");
+    assertThat(filesIn(dir)).isEqualTo(1);
+  }
+
+  @Test
+  void commit_twice_isRejected() throws Exception {
+    try (AtomicOutput out = AtomicOutput.create(dir.resolve("x.img"))) {
+      out.commit();
+      assertThatThrownBy(out::commit).isInstanceOf(IllegalStateException.class);
+    }
+    assertThat(dir.resolve("x.img")).exists();
+  }
+}
