@@ -25,6 +25,9 @@ public final class FileImageChannel implements ImageChannel {
   /** The granule of zero detection: a page and the block size of most host filesystems. */
   public static final int ZERO_BLOCK_SIZE = 4096;
 
+  private static final ByteBuffer ZERO_BLOCK =
+      ByteBuffer.allocateDirect(ZERO_BLOCK_SIZE).asReadOnlyBuffer();
+
   private final Path path;
   private final RandomAccessFile file;
   private final FileChannel channel;
@@ -137,19 +140,7 @@ public final class FileImageChannel implements ImageChannel {
   }
 
   private static boolean isZero(ByteBuffer b, int from, int len) {
-    int i = from;
-    int end = from + len;
-    for (; i + Long.BYTES <= end; i += Long.BYTES) {
-      if (b.getLong(i) != 0) {
-        return false;
-      }
-    }
-    for (; i < end; i++) {
-      if (b.get(i) != 0) {
-        return false;
-      }
-    }
-    return true;
+    return b.slice(from, len).mismatch(ZERO_BLOCK.slice(0, len)) < 0;
   }
 
   private boolean overlapsDirty(long from, long to) {

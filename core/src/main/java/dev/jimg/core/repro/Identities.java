@@ -95,6 +95,16 @@ public final class Identities {
    * differ only in the bytes of a file of the same size get the same seed. Give an explicit seed
    * when that matters.
    *
+   * <p>The exact encoding (version 1, pinned by a golden test): the ASCII bytes {@code
+   * "jimg-seed-v1"} and a NUL; per entry the byte {@code 'E'}, the path (int32 length and bytes),
+   * the type's {@code ls} letter ({@code h} for a hard link), mode as int32, uid and gid as int64,
+   * mtime, atime and ctime each as a byte 0 (absent) or 1 followed by int64 seconds and int32
+   * nanoseconds, size as int64, symlink target and hard-link target path (int32 length and bytes,
+   * empty if none), device major and minor as int64, the xattr count as int32 and each xattr's
+   * UTF-8 name and value (int32 length and bytes); then the byte {@code 'O'} and the options (int32
+   * length and UTF-8 bytes). Integers big-endian. SHA-256 of all that, first 16 bytes, version and
+   * variant bits set as in {@link #uuid(String)}.
+   *
    * @param optionsFingerprint a canonical text of the options that shape the image (for example
    *     sorted {@code key=value} lines); empty if none
    */

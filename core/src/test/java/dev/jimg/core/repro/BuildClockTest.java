@@ -146,4 +146,19 @@ class BuildClockTest {
     FileTree t = tree();
     assertThat(BuildClock.fixed(Timestamp.ofSeconds(10_000)).clampTimes(t)).isSameAs(t);
   }
+
+  @Test
+  void fromProcessEnvironment_followsThisProcessEnvironment() throws Exception {
+    FileTree t = tree();
+    assertThat(
+            BuildClock.fromProcessEnvironment(Optional.of(Timestamp.ofSeconds(7)), t).buildTime())
+        .isEqualTo(Timestamp.ofSeconds(7));
+    String epoch = System.getenv("SOURCE_DATE_EPOCH");
+    BuildClock clock = BuildClock.fromProcessEnvironment(Optional.empty(), t);
+    if (epoch == null) {
+      assertThat(clock.source()).isEqualTo(BuildClock.Source.INPUT_TREE);
+    } else {
+      assertThat(clock.buildTime()).isEqualTo(BuildClock.parseSourceDateEpoch(epoch));
+    }
+  }
 }
