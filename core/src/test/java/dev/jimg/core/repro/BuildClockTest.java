@@ -13,6 +13,9 @@ import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import java.util.Map;
 import java.util.Optional;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class BuildClockTest {
@@ -160,5 +163,15 @@ class BuildClockTest {
     } else {
       assertThat(clock.buildTime()).isEqualTo(BuildClock.parseSourceDateEpoch(epoch));
     }
+  }
+
+  @Property(tries = 300)
+  void clamp_givenTime_isMinimumOfBoth(
+      @ForAll long build, @ForAll long t, @ForAll @IntRange(min = 0, max = 999_999_999) int nanos) {
+    BuildClock clock = BuildClock.fixed(Timestamp.ofSeconds(build));
+    Timestamp time = new Timestamp(t, nanos);
+    Timestamp clamped = clock.clamp(time);
+    assertThat(clamped).isLessThanOrEqualTo(clock.buildTime()).isLessThanOrEqualTo(time);
+    assertThat(clamped).isIn(time, clock.buildTime());
   }
 }

@@ -12,12 +12,14 @@ import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Set;
 import java.util.UUID;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 class IdentitiesTest {
@@ -217,5 +219,14 @@ class IdentitiesTest {
             .put(host, base.get(host).toBuilder().content(Content.ofBytes(new byte[2])).build())
             .build();
     assertThat(Identities.seedFor(other, "")).isEqualTo(Identities.seedFor(base, ""));
+  }
+
+  @Property(tries = 100)
+  void bytes_shorterLength_isPrefixOfLonger(
+      @ForAll String label,
+      @ForAll @IntRange(min = 0, max = 100) int n,
+      @ForAll @IntRange(min = 0, max = 100) int extra) {
+    byte[] longer = ids.bytes(label, n + extra);
+    assertThat(ids.bytes(label, n)).isEqualTo(Arrays.copyOf(longer, n));
   }
 }
