@@ -454,8 +454,9 @@ public final class FileTreeBuilder {
               link == null
                   ? ""
                   : " (reached through symbolic link " + link + " -> " + linkTarget + ")";
+          String what = link == null ? "parent " : "";
           throw new TreeConflictException(
-              forPath + ": " + next + " is a " + describe(e) + ", not a directory" + how);
+              forPath + ": " + what + next + " is a " + describe(e) + ", not a directory" + how);
         }
       }
     }
