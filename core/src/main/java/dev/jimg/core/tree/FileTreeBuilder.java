@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * Assembles a {@link FileTree}: adds entries (creating missing parents with fixed metadata), layers
@@ -171,6 +172,27 @@ public final class FileTreeBuilder {
       }
     }
     store(target, entry);
+    return this;
+  }
+
+  /**
+   * Changes the entry at exactly {@code path} in place (no links followed): unlike {@link #put},
+   * other names hard-linked to it keep pointing at it and so see the change, as with {@code chmod}
+   * on one name of a file. The function must keep the entry's type.
+   *
+   * @throws IllegalArgumentException if there is no entry at {@code path} or the type changes
+   */
+  public FileTreeBuilder update(ImagePath path, UnaryOperator<Entry> change) {
+    Entry old = entries.get(path);
+    if (old == null) {
+      throw new IllegalArgumentException(path + ": not in the tree");
+    }
+    Entry now = Objects.requireNonNull(change.apply(old), "changed entry");
+    if (now.type() != old.type()) {
+      throw new IllegalArgumentException(
+          path + ": update changes the type from " + describe(old) + " to " + describe(now));
+    }
+    store(path, now);
     return this;
   }
 

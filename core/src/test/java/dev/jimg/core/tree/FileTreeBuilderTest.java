@@ -209,6 +209,22 @@ class FileTreeBuilderTest {
   }
 
   @Test
+  void update_hardLinkHolder_linksSeeTheChange() throws TreeConflictException {
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(p("a"), file("data")).put(p("b"), Entry.hardlink(p("a")));
+    b.update(p("a"), e -> e.toBuilder().mode(04755).build());
+    FileTree t = b.build();
+    assertThat(t.get(p("a")).mode()).isEqualTo(04755);
+    assertThat(t.get(p("b"))).isEqualTo(Entry.hardlink(p("a")));
+    assertThatThrownBy(() -> b.update(p("a"), e -> dir(0755, T1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a: update changes the type from regular to directory");
+    assertThatThrownBy(() -> b.update(p("zz"), e -> e))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("zz: not in the tree");
+  }
+
+  @Test
   void remove_hardLinkHolderAndSome_restKeepInode() throws TreeConflictException {
     FileTreeBuilder b = new FileTreeBuilder();
     b.put(p("d/y"), file("data"))
