@@ -294,6 +294,31 @@ class ManifestTest {
     assertThat(t.contains(ImagePath.parse(new byte[] {'a', (byte) 0xff}))).isTrue();
   }
 
+  @Test
+  void docsExample_parsesAndApplies() throws IOException {
+    Path doc = Path.of("..", "docs", "manifest.md");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(doc), "run from the core module");
+    String md = Files.readString(doc, StandardCharsets.UTF_8);
+    int start = md.indexOf("```\n") + 4;
+    String example = md.substring(start, md.indexOf("```", start));
+    FileTreeBuilder b = base().toBuilder();
+    b.put(p("etc/shadow"), file("s"))
+        .put(p("etc/motd"), file("m"))
+        .put(p("var/cache/apt/x"), file("x"))
+        .put(p("var/log/a.log"), file("a"))
+        .put(p("var/log/keep"), file("k"));
+    FileTree t = Manifest.parse(example, "manifest.md").applyTo(b.build());
+    assertThat(t.get(p("dev/null")).devMinor()).isEqualTo(3);
+    assertThat(t.get(p("usr/bin/ping")).mode()).isEqualTo(04755);
+    assertThat(t.get(p("usr/bin/ping")).uid()).isZero();
+    assertThat(t.get(p("usr/bin/ping4"))).isEqualTo(Entry.hardlink(p("usr/bin/ping")));
+    assertThat(t.get(p("etc/shadow")).gid()).isEqualTo(42);
+    assertThat(t.contains(p("var/cache/apt"))).isFalse();
+    assertThat(t.contains(p("var/log/a.log"))).isFalse();
+    assertThat(t.contains(p("var/log/keep"))).isTrue();
+    assertThat(t.get(p("run/systemd/notify")).type()).isEqualTo(EntryType.SOCKET);
+  }
+
   // ---- parse errors: line and column
 
   @Test
