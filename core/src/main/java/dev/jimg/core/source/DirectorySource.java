@@ -125,17 +125,18 @@ public final class DirectorySource implements Source {
     }
 
     void readChildren(Path dir, ImagePath at) throws IOException {
-      List<byte[]> names = new ArrayList<>();
+      List<Child> children = new ArrayList<>();
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
         for (Path child : stream) {
           String n = child.getFileName().toString();
           if (n.indexOf('\uFFFD') >= 0) {
             throw new JimgException(
                 child
-                    + ": the file name is not valid in the JVM's file name encoding; run jimg"
-                    + " with a UTF-8 locale (LANG=C.UTF-8)");
+                    + ": the file name is not valid in the JVM's file name encoding ("
+                    + System.getProperty("sun.jnu.encoding")
+                    + "); run jimg with a UTF-8 locale (LANG=C.UTF-8)");
           }
-          names.add(n.getBytes(StandardCharsets.UTF_8));
+          children.add(new Child(n.getBytes(StandardCharsets.UTF_8), child));
         }
       } catch (NoSuchFileException e) {
         throw vanished(dir, e);
@@ -144,9 +145,10 @@ public final class DirectorySource implements Source {
       } catch (IOException e) {
         throw unreadable(dir, e);
       }
-      names.sort(Arrays::compareUnsigned);
-      for (byte[] n : names) {
-        Path child = dir.resolve(new String(n, StandardCharsets.UTF_8));
+      children.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+      for (Child c : children) {
+        Path child = c.path();
+        byte[] n = c.name();
         ImagePath childPath = at.child(n);
         Map<String, Object> attrs = attributes(child);
         int mode = (Integer) attrs.get("mode");
@@ -287,4 +289,7 @@ public final class DirectorySource implements Source {
   }
 
   private record Inode(long dev, long ino) {}
+
+  /** A directory entry: its name as UTF-8 bytes and the host path to read it by. */
+  private record Child(byte[] name, Path path) {}
 }

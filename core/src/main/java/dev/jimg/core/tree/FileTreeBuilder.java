@@ -203,8 +203,9 @@ public final class FileTreeBuilder {
    *
    * <p>Whiteouts in {@code upper} remove from this tree before the upper directory's own entries
    * are added: {@code .wh.NAME} removes {@code NAME} and everything below it, {@code .wh..wh..opq}
-   * removes every child of its directory. Whiteouts never reach the result, and they never hide
-   * entries of {@code upper} itself.
+   * removes every child of its directory (and a lower non-directory in the directory's place, such
+   * as a directory symlink, which is then not followed). Whiteouts never reach the result, and they
+   * never hide entries of {@code upper} itself.
    *
    * @throws TreeConflictException as {@link #put} does, or for a whiteout naming no valid file
    */
@@ -219,6 +220,14 @@ public final class FileTreeBuilder {
       }
       if (isWhiteoutOrBelow(path)) {
         continue;
+      }
+      if (e.getValue().type() == EntryType.DIRECTORY && upper.contains(path.child(OPAQUE_BYTES))) {
+        // Opaque: nothing of the lower layers survives here, not even a symlink in its place.
+        ImagePath real = realPath(path);
+        Entry lower = entries.get(real);
+        if (lower != null && lower.type() != EntryType.DIRECTORY) {
+          remove(real);
+        }
       }
       put(path, e.getValue());
       if (e.getValue().type() == EntryType.DIRECTORY) {

@@ -367,6 +367,16 @@ class DirectorySourceTest {
   }
 
   @Test
+  void open_nonAsciiNames_keptAsUtf8() throws IOException {
+    assumeTrue(
+        "UTF-8".equals(System.getProperty("sun.jnu.encoding")), "the JVM runs without UTF-8");
+    Files.createDirectory(tmp.resolve("caf\u00e9"));
+    Files.writeString(tmp.resolve("caf\u00e9/\u65e5\u672c"), "x");
+    FileTree tree = read(tmp, SourceOptions.defaults());
+    assertThat(tree.get(p("caf\u00e9/\u65e5\u672c")).size()).isEqualTo(1);
+  }
+
+  @Test
   void open_contentIsReadLazily_andShrinkingIsAnError() throws IOException {
     Path f = Files.writeString(tmp.resolve("f"), "0123456789");
     FileTree tree = read(tmp, SourceOptions.defaults());

@@ -130,6 +130,19 @@ class FileTreeBuilderOverlayTest {
   }
 
   @Test
+  void overlay_opaqueDirectoryOverDirectorySymlink_replacesLinkNotTarget()
+      throws TreeConflictException {
+    FileTree lower =
+        tree(
+            "usr/bin/true", file("true"),
+            "bin", Entry.symlink("usr/bin", T1));
+    FileTree upper = tree("bin/.wh..wh..opq", WH, "bin/ls", file("ls"));
+    FileTree t = layer(lower, upper);
+    assertThat(paths(t)).containsExactly(".", "bin", "bin/ls", "usr", "usr/bin", "usr/bin/true");
+    assertThat(t.get(p("bin")).type()).isEqualTo(EntryType.DIRECTORY);
+  }
+
+  @Test
   void put_absoluteLinkEscapingRoot_rejected() throws TreeConflictException {
     FileTree lower = tree("etc", Entry.symlink("/../../etc", T1));
     assertThatThrownBy(() -> lower.toBuilder().put(p("etc/passwd"), file("x")))
