@@ -32,10 +32,11 @@ import java.util.Map;
  * <p>Every entry type is kept (regular files, directories, symbolic links, character and block
  * devices, fifos, sockets) with its permission bits including setuid, setgid and sticky, its owner,
  * and its modification, access and status-change times to the nanosecond. Symbolic links are never
- * followed, not even the directory given. Names that are hard links of one inode (same device and
- * inode number) become one hard-link group. With {@link SourceOptions#readXattrs()} the {@code
- * user.*} extended attributes of regular files and directories are read (the JDK offers no other
- * namespace); with {@link SourceOptions#rootOwner()} every owner becomes 0:0.
+ * followed, except the directory given when it is itself a link. Names that are hard links of one
+ * inode (same device and inode number) become one hard-link group. With {@link
+ * SourceOptions#readXattrs()} the {@code user.*} extended attributes of regular files and
+ * directories are read (the JDK offers no other namespace); with {@link SourceOptions#rootOwner()}
+ * every owner becomes 0:0.
  *
  * <p>The tree is the same whatever order the host lists directories in: each directory is read
  * sorted by the unsigned bytes of its names. File names are taken as the JVM decodes them ({@code
@@ -74,16 +75,18 @@ public final class DirectorySource implements Source {
    *     read, or an entry vanishes while the tree is read
    */
   public static DirectorySource open(Path dir, SourceOptions options) throws IOException {
-    Reader reader = new Reader(dir, options);
-    if (!Files.exists(dir, NOFOLLOW)) {
+    if (!Files.exists(dir)) {
       throw new JimgException(dir + ": no such directory");
     }
-    Map<String, Object> rootAttrs = reader.attributes(dir);
+    // The directory named may itself be a link (a convenience); nothing inside it is followed.
+    Path top = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
+    Reader reader = new Reader(top, options);
+    Map<String, Object> rootAttrs = reader.attributes(top);
     if (((Integer) rootAttrs.get("mode") & S_IFMT) != S_IFDIR) {
-      throw new JimgException(dir + ": not a directory (symbolic links are not followed)");
+      throw new JimgException(dir + ": not a directory");
     }
-    reader.builder.put(ImagePath.ROOT, reader.entry(dir, ImagePath.ROOT, rootAttrs));
-    reader.readChildren(dir, ImagePath.ROOT);
+    reader.builder.put(ImagePath.ROOT, reader.entry(top, ImagePath.ROOT, rootAttrs));
+    reader.readChildren(top, ImagePath.ROOT);
     return new DirectorySource(dir.toString(), reader.builder.build());
   }
 

@@ -11,6 +11,7 @@ import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
+import dev.jimg.core.tree.Xattr;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -240,47 +241,53 @@ public final class Manifest {
     private void create() throws ManifestException, TreeConflictException {
       ImagePath p = b.realPath(r.path().literal());
       EntryType type = r.entryType();
-      Entry old = b.get(p);
-      if (old != null && old.type() == EntryType.HARDLINK && type == EntryType.REGULAR) {
-        update(p);
+      if (b.get(p) != null) {
+        ImagePath holder = holder(p);
+        Entry old = b.get(holder);
+        if (old.type() != type) {
+          throw fail(
+              r.path()
+                  + " is a "
+                  + describe(old.type())
+                  + " in the tree, not a "
+                  + describe(type)
+                  + "; remove it first with an r rule");
+        }
+        if (type == EntryType.DIRECTORY) {
+          b.put(holder, change(old.toBuilder(), old.xattrs()));
+        } else {
+          b.update(holder, e -> change(e.toBuilder(), e.xattrs()));
+        }
         return;
       }
-      if (old != null && old.type() != type) {
-        throw fail(
-            r.path()
-                + " is a "
-                + describe(old.type())
-                + " in the tree, not a "
-                + describe(type)
-                + "; remove it first with an r rule");
+      Entry.Builder e =
+          Entry.builder(type)
+              .mode(type == EntryType.DIRECTORY ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE)
+              .mtime(newTime);
+      if (type == EntryType.REGULAR) {
+        e.content(Content.zeros(0));
       }
-      Entry.Builder e;
-      if (old != null) {
-        e = old.toBuilder();
-      } else {
-        e =
-            Entry.builder(type)
-                .mode(type == EntryType.DIRECTORY ? DEFAULT_DIRECTORY_MODE : DEFAULT_FILE_MODE)
-                .mtime(newTime);
-        if (type == EntryType.REGULAR) {
-          e.content(Content.zeros(0));
-        }
-        if (type == EntryType.SYMLINK) {
-          e.mode(0777);
-        }
+      if (type == EntryType.SYMLINK) {
+        e.mode(0777);
       }
+      b.put(p, change(e, List.of()));
+    }
+
+    /** The rule's type-specific fields and metadata applied to {@code e}. */
+    private Entry change(Entry.Builder e, List<Xattr> currentXattrs) {
+      EntryType type = r.entryType();
       if (type.isDevice()) {
         e.device(r.major(), r.minor());
       }
       if (type == EntryType.SYMLINK) {
         e.symlinkTarget(r.symlinkTarget());
       }
-      r.applyMetadata(e, old == null ? List.of() : old.xattrs());
-      b.put(p, e.build());
+      r.applyMetadata(e, currentXattrs);
+      return e.build();
     }
 
-    /** Changes metadata of the entry at {@code p} (of the inode, for a hard link). */
-    private void update(ImagePath p) throws ManifestException, TreeConflictException {
+    /** The path holding the metadata of the entry at {@code p}: itself unless a hard link. */
+    private ImagePath holder(ImagePath p) throws ManifestException {
       ImagePath holder = p;
       for (int hops = 0; b.get(holder).type() == EntryType.HARDLINK; hops++) {
         holder = b.get(holder).hardlinkTarget();
@@ -288,6 +295,12 @@ public final class Manifest {
           throw fail(p + " is a hard link to " + holder + ", which is not in the tree");
         }
       }
+      return holder;
+    }
+
+    /** Changes metadata of the entry at {@code p} (of the inode, for a hard link). */
+    private void update(ImagePath p) throws ManifestException {
+      ImagePath holder = holder(p);
       b.update(
           holder,
           old -> {

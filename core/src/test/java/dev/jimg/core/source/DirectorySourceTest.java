@@ -394,11 +394,19 @@ class DirectorySourceTest {
         .isInstanceOf(JimgException.class)
         .hasMessageContaining(f.toString())
         .hasMessageContaining("not a directory");
-    Path link = Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("d"));
-    Files.createDirectory(tmp.resolve("d"));
-    assertThatThrownBy(() -> read(link, SourceOptions.defaults()))
-        .isInstanceOf(JimgException.class)
-        .hasMessageContaining("not a directory");
+  }
+
+  @Test
+  void open_topDirectoryGivenAsSymlink_isFollowed_innerLinksAreNot() throws IOException {
+    Path real = Files.createDirectory(tmp.resolve("real"));
+    Files.setAttribute(real, "unix:mode", 0700);
+    Files.writeString(real.resolve("f"), "x");
+    Files.createSymbolicLink(real.resolve("loop"), Path.of(".."));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), real);
+    FileTree tree = read(link, SourceOptions.defaults());
+    assertThat(tree.root().mode()).isEqualTo(0700);
+    assertThat(tree.entries().keySet()).containsExactly(ImagePath.ROOT, p("f"), p("loop"));
+    assertThat(tree.get(p("loop")).type()).isEqualTo(EntryType.SYMLINK);
   }
 
   @Test

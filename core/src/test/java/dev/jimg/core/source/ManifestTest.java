@@ -243,6 +243,21 @@ class ManifestTest {
   }
 
   @Test
+  void createRules_onHardLinkedEntries_changeTheInodeKeepingLinks() throws JimgException {
+    FileTreeBuilder b = base().toBuilder();
+    b.put(p("dev/a"), Entry.builder(EntryType.CHAR_DEVICE).mode(0600).device(1, 1).build());
+    b.put(p("dev/b"), Entry.hardlink(p("dev/a")));
+    b.put(p("etc/passwd2"), Entry.hardlink(p("etc/passwd")));
+    FileTree t =
+        Manifest.parse("/dev/b c 0666 - - 1 5\n/etc/passwd f 0600 - -\n", "m").applyTo(b.build());
+    assertThat(t.get(p("dev/a")).mode()).isEqualTo(0666);
+    assertThat(t.get(p("dev/a")).devMinor()).isEqualTo(5);
+    assertThat(t.get(p("dev/b"))).isEqualTo(Entry.hardlink(p("dev/a")));
+    assertThat(t.get(p("etc/passwd")).mode()).isEqualTo(0600);
+    assertThat(t.get(p("etc/passwd2"))).isEqualTo(Entry.hardlink(p("etc/passwd")));
+  }
+
+  @Test
   void remove_literalAndGlob() throws JimgException {
     FileTree t = apply("/usr/share r\n/usr/bin/p* r\n");
     assertThat(t.entries().keySet())
