@@ -118,6 +118,50 @@ class FileTreeBuilderPropertiesTest {
     assertThat(result.entries().keySet()).containsExactly(ImagePath.ROOT);
   }
 
+  /**
+   * Whiting out any set of lower entries (none below another) removes exactly those subtrees; the
+   * directories holding the whiteouts (and the root) take the upper layer's metadata; nothing else
+   * changes.
+   */
+  @Property(tries = 200)
+  void overlay_whiteouts_removeExactlyTheirSubtrees(
+      @ForAll("trees") FileTree lower, @ForAll("seeds") List<Integer> picks)
+      throws TreeConflictException {
+    List<ImagePath> candidates = new ArrayList<>(lower.entries().keySet());
+    candidates.remove(ImagePath.ROOT);
+    List<ImagePath> hidden = new ArrayList<>();
+    for (int i = 0; i < candidates.size(); i++) {
+      ImagePath c = candidates.get(i);
+      boolean nested = hidden.stream().anyMatch(h -> c.startsWith(h) || h.startsWith(c));
+      if (picks.get(i % picks.size()) % 3 == 0 && !nested) {
+        hidden.add(c);
+      }
+    }
+    Entry upperDir = Entry.directory(0700, Timestamp.ofSeconds(9));
+    FileTreeBuilder upper = new FileTreeBuilder().implicitDirectory(upperDir);
+    upper.put(ImagePath.ROOT, upperDir);
+    for (ImagePath h : hidden) {
+      upper.put(h.parent().child(".wh." + h.nameString()), Entry.file(0, T, Content.zeros(0)));
+    }
+
+    FileTree result = lower.toBuilder().overlay(upper.build()).build();
+
+    Map<ImagePath, Entry> expected = new java.util.TreeMap<>(lower.entries());
+    for (ImagePath h : hidden) {
+      expected.keySet().removeIf(k -> k.startsWith(h));
+    }
+    expected.put(ImagePath.ROOT, upperDir);
+    for (ImagePath h : hidden) {
+      for (ImagePath a = h.parent(); ; a = a.parent()) {
+        expected.put(a, upperDir);
+        if (a.isRoot()) {
+          break;
+        }
+      }
+    }
+    assertThat(result.entries()).isEqualTo(expected);
+  }
+
   @Provide
   Arbitrary<FileTree> trees() {
     Arbitrary<Entry> leaf =
