@@ -1,12 +1,64 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.source;
 
+import dev.jimg.core.JimgException;
+import dev.jimg.core.tree.Content;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
 import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
-/** A host directory read into a tree; contents are read from the host files when written. */
+/**
+ * A host directory read into a tree; contents are read from the host files when written.
+ *
+ * <p>Every entry type is kept (regular files, directories, symbolic links, character and block
+ * devices, fifos, sockets) with its permission bits including setuid, setgid and sticky, its owner,
+ * and its modification, access and status-change times to the nanosecond. Symbolic links are never
+ * followed, except the directory given when it is itself a link. Names that are hard links of one
+ * inode (same device and inode number) become one hard-link group. With {@link
+ * SourceOptions#readXattrs()} the {@code user.*} extended attributes of regular files and
+ * directories are read (the JDK offers no other namespace); with {@link SourceOptions#rootOwner()}
+ * every owner becomes 0:0.
+ *
+ * <p>The tree is the same whatever order the host lists directories in: each directory is read
+ * sorted by the unsigned bytes of its names. File names are taken as the JVM decodes them ({@code
+ * sun.jnu.encoding}); run with a UTF-8 locale so non-ASCII names survive. File contents are not
+ * read here: each regular file's {@link Content} reads the host file when a writer needs it and
+ * fails if the file has shrunk.
+ *
+ * <p>Immutable once opened; the tree is thread-safe.
+ */
 public final class DirectorySource implements Source {
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  // st_mode type bits (S_IFMT and its values), as <sys/stat.h> defines them.
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFSOCK = 0140000;
+  private static final int S_IFLNK = 0120000;
+  private static final int S_IFREG = 0100000;
+  private static final int S_IFBLK = 0060000;
+  private static final int S_IFDIR = 0040000;
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFIFO = 0010000;
+
   private final String name;
   private final FileTree tree;
 
@@ -15,9 +67,27 @@ public final class DirectorySource implements Source {
     this.tree = tree;
   }
 
-  /** Reads the directory tree below {@code dir} (which becomes the root). */
+  /**
+   * Reads the directory tree below {@code dir} (which becomes the root, with the directory's own
+   * metadata).
+   *
+   * @throws JimgException naming the path if {@code dir} is not a directory, an entry cannot be
+   *     read, or an entry vanishes while the tree is read
+   */
   public static DirectorySource open(Path dir, SourceOptions options) throws IOException {
-    throw new UnsupportedOperationException("directory source not written yet: " + dir);
+    if (!Files.exists(dir)) {
+      throw new JimgException(dir + ": no such directory");
+    }
+    // The directory named may itself be a link (a convenience); nothing inside it is followed.
+    Path top = Files.isSymbolicLink(dir) ? dir.toRealPath() : dir;
+    Reader reader = new Reader(top, options);
+    Map<String, Object> rootAttrs = reader.attributes(top);
+    if (((Integer) rootAttrs.get("mode") & S_IFMT) != S_IFDIR) {
+      throw new JimgException(dir + ": not a directory");
+    }
+    reader.builder.put(ImagePath.ROOT, reader.entry(top, ImagePath.ROOT, rootAttrs));
+    reader.readChildren(top, ImagePath.ROOT);
+    return new DirectorySource(dir.toString(), reader.builder.build());
   }
 
   @Override
@@ -32,4 +102,197 @@ public final class DirectorySource implements Source {
 
   @Override
   public void close() {}
+
+  /**
+   * Splits a Linux {@code dev_t} into its major number the way glibc's {@code gnu_dev_major} does:
+   * bits 8-19 and 44-63.
+   */
+  static long major(long rdev) {
+    return ((rdev >>> 8) & 0xFFFL) | ((rdev >>> 32) & ~0xFFFL);
+  }
+
+  /** The minor number of a {@code dev_t} as glibc's {@code gnu_dev_minor}: bits 0-7 and 20-43. */
+  static long minor(long rdev) {
+    return (rdev & 0xFFL) | ((rdev >>> 12) & ~0xFFL & 0xFFFF_FFFFL);
+  }
+
+  private static final class Reader {
+    private final Path top;
+    private final SourceOptions options;
+    private final FileTreeBuilder builder = new FileTreeBuilder();
+    private final Map<Inode, ImagePath> firstNames = new HashMap<>();
+
+    Reader(Path top, SourceOptions options) {
+      this.top = top;
+      this.options = options;
+    }
+
+    void readChildren(Path dir, ImagePath at) throws IOException {
+      List<Child> children = new ArrayList<>();
+      try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+        for (Path child : stream) {
+          String n = child.getFileName().toString();
+          if (n.indexOf('\uFFFD') >= 0) {
+            throw new JimgException(
+                child
+                    + ": the file name is not valid in the JVM's file name encoding ("
+                    + System.getProperty("sun.jnu.encoding")
+                    + "); run jimg with a UTF-8 locale (LANG=C.UTF-8)");
+          }
+          children.add(new Child(n.getBytes(StandardCharsets.UTF_8), child));
+        }
+      } catch (NoSuchFileException e) {
+        throw vanished(dir, e);
+      } catch (JimgException e) {
+        throw e;
+      } catch (IOException e) {
+        throw unreadable(dir, e);
+      }
+      children.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+      for (Child c : children) {
+        Path child = c.path();
+        byte[] n = c.name();
+        ImagePath childPath = at.child(n);
+        Map<String, Object> attrs = attributes(child);
+        int mode = (Integer) attrs.get("mode");
+        boolean directory = (mode & S_IFMT) == S_IFDIR;
+        Entry entry = null;
+        if (!directory && (Integer) attrs.get("nlink") > 1) {
+          Inode inode = new Inode((Long) attrs.get("dev"), (Long) attrs.get("ino"));
+          ImagePath first = firstNames.putIfAbsent(inode, childPath);
+          if (first != null) {
+            entry = Entry.hardlink(first);
+          }
+        }
+        if (entry == null) {
+          entry = entry(child, childPath, attrs);
+        }
+        builder.put(childPath, entry);
+        if (directory) {
+          readChildren(child, childPath);
+        }
+      }
+    }
+
+    Map<String, Object> attributes(Path p) throws IOException {
+      try {
+        return Files.readAttributes(p, "unix:*", NOFOLLOW);
+      } catch (NoSuchFileException e) {
+        throw vanished(p, e);
+      } catch (IOException e) {
+        throw unreadable(p, e);
+      }
+    }
+
+    Entry entry(Path p, ImagePath at, Map<String, Object> attrs) throws IOException {
+      int mode = (Integer) attrs.get("mode");
+      EntryType type =
+          switch (mode & S_IFMT) {
+            case S_IFREG -> EntryType.REGULAR;
+            case S_IFDIR -> EntryType.DIRECTORY;
+            case S_IFLNK -> EntryType.SYMLINK;
+            case S_IFCHR -> EntryType.CHAR_DEVICE;
+            case S_IFBLK -> EntryType.BLOCK_DEVICE;
+            case S_IFIFO -> EntryType.FIFO;
+            case S_IFSOCK -> EntryType.SOCKET;
+            default ->
+                throw new JimgException(
+                    p + ": unknown file type in st_mode " + Integer.toOctalString(mode));
+          };
+      Entry.Builder b =
+          Entry.builder(type)
+              .mode(mode & Entry.MODE_MASK)
+              .mtime(timestamp(attrs.get("lastModifiedTime")))
+              .atime(timestamp(attrs.get("lastAccessTime")))
+              .ctime(timestamp(attrs.get("ctime")));
+      if (!options.rootOwner()) {
+        b.uid(Integer.toUnsignedLong((Integer) attrs.get("uid")))
+            .gid(Integer.toUnsignedLong((Integer) attrs.get("gid")));
+      }
+      switch (type) {
+        case REGULAR -> b.content(Content.ofFile(p, (Long) attrs.get("size")));
+        case SYMLINK -> b.symlinkTarget(readLink(p));
+        case CHAR_DEVICE, BLOCK_DEVICE -> {
+          long rdev = (Long) attrs.get("rdev");
+          b.device(major(rdev), minor(rdev));
+        }
+        default -> {}
+      }
+      if (options.readXattrs() && (type == EntryType.REGULAR || type == EntryType.DIRECTORY)) {
+        readUserXattrs(p, b);
+      }
+      return b.build();
+    }
+
+    private byte[] readLink(Path p) throws IOException {
+      try {
+        String target = Files.readSymbolicLink(p).toString();
+        if (target.isEmpty()) {
+          throw new JimgException(p + ": symbolic link with an empty target");
+        }
+        return target.getBytes(StandardCharsets.UTF_8);
+      } catch (NoSuchFileException e) {
+        throw vanished(p, e);
+      } catch (JimgException e) {
+        throw e;
+      } catch (IOException e) {
+        throw unreadable(p, e);
+      }
+    }
+
+    private void readUserXattrs(Path p, Entry.Builder b) throws IOException {
+      UserDefinedFileAttributeView view =
+          Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
+      if (view == null) {
+        return;
+      }
+      try {
+        List<String> names = new ArrayList<>(view.list());
+        names.sort(null);
+        for (String n : names) {
+          ByteBuffer buf = ByteBuffer.allocate(view.size(n));
+          view.read(n, buf);
+          buf.flip();
+          byte[] value = new byte[buf.remaining()];
+          buf.get(value);
+          b.xattr("user." + n, value);
+        }
+      } catch (NoSuchFileException e) {
+        throw vanished(p, e);
+      } catch (FileSystemException e) {
+        if (isUnsupported(e)) {
+          return;
+        }
+        throw unreadable(p, e);
+      } catch (IOException e) {
+        throw unreadable(p, e);
+      }
+    }
+
+    private static boolean isUnsupported(FileSystemException e) {
+      String reason = e.getReason();
+      return reason != null && reason.contains("not supported");
+    }
+
+    private JimgException vanished(Path p, IOException cause) {
+      return new JimgException(
+          p + ": vanished while " + top + " was being read; read a directory nothing changes",
+          cause);
+    }
+
+    private static JimgException unreadable(Path p, IOException cause) {
+      String why =
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      return new JimgException(p + ": cannot be read (" + why + ")", cause);
+    }
+
+    private static Timestamp timestamp(Object fileTime) {
+      return Timestamp.of(((FileTime) fileTime).toInstant());
+    }
+  }
+
+  private record Inode(long dev, long ino) {}
+
+  /** A directory entry: its name as UTF-8 bytes and the host path to read it by. */
+  private record Child(byte[] name, Path path) {}
 }
