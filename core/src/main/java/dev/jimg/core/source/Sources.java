@@ -54,17 +54,13 @@ public final class Sources {
       throws IOException {
     List<Source> opened = new ArrayList<>();
     try {
-      FileTreeBuilder builder = null;
+      FileTreeBuilder builder = new FileTreeBuilder().replaceTypes(replaceTypes);
       for (String spec : specs) {
         Source s = open(spec, stdin, options);
         opened.add(s);
-        if (builder == null) {
-          builder = s.tree().toBuilder().replaceTypes(replaceTypes);
-        } else {
-          builder.overlay(s.tree());
-        }
+        builder.overlay(s.tree());
       }
-      FileTree tree = builder == null ? FileTree.empty() : builder.build();
+      FileTree tree = builder.build();
       return new LayeredSource(tree, opened);
     } catch (IOException | RuntimeException e) {
       for (Source s : opened) {
