@@ -192,12 +192,7 @@ public final class BuildClock {
         builder = tree.toBuilder();
       }
       Entry clamped = entry.toBuilder().mtime(mtime).atime(atime).ctime(ctime).build();
-      try {
-        builder.put(e.getKey(), clamped);
-      } catch (TreeConflictException impossible) {
-        throw new IllegalStateException(
-            "replacing " + e.getKey() + " with an entry of the same type conflicted", impossible);
-      }
+      builder.update(e.getKey(), unused -> clamped);
     }
     if (builder == null) {
       return tree;
