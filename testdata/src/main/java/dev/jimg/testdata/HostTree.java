@@ -81,7 +81,7 @@ public final class HostTree {
       if (p.isRoot()) {
         continue;
       }
-      byte[] q = quote(p.bytes());
+      byte[] q = quoteRelative(p);
       switch (e.type()) {
         case DIRECTORY -> line(script, "mkdir -- ", q);
         case REGULAR -> {
@@ -95,7 +95,7 @@ public final class HostTree {
           line(script, "mv -- ", quote(staged), " ", q);
         }
         case SYMLINK -> line(script, "ln -s -- ", quote(e.symlinkTarget()), " ", q);
-        case HARDLINK -> line(script, "ln -P -- ", quote(e.hardlinkTarget().bytes()), " ", q);
+        case HARDLINK -> line(script, "ln -P -- ", quoteRelative(e.hardlinkTarget()), " ", q);
         case CHAR_DEVICE, BLOCK_DEVICE ->
             line(
                 script,
@@ -114,7 +114,7 @@ public final class HostTree {
       if (e.type() == EntryType.HARDLINK) {
         continue;
       }
-      byte[] q = quote(me.getKey().isRoot() ? new byte[] {'.'} : me.getKey().bytes());
+      byte[] q = quoteRelative(me.getKey());
       line(script, "chown -h " + e.uid() + ":" + e.gid() + " -- ", q);
       if (e.type() != EntryType.SYMLINK) {
         line(script, String.format(Locale.ROOT, "chmod 0%04o -- ", e.mode()), q);
@@ -133,7 +133,7 @@ public final class HostTree {
       if (e.type() == EntryType.HARDLINK) {
         continue;
       }
-      byte[] q = quote(p.isRoot() ? new byte[] {'.'} : p.bytes());
+      byte[] q = quoteRelative(p);
       line(script, "touch -h -d @" + touchTime(e.mtime()) + " -- ", q);
     }
 
@@ -216,6 +216,19 @@ public final class HostTree {
     try (ServerSocketChannel ch = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
       ch.bind(UnixDomainSocketAddress.of(where));
     }
+  }
+
+  /**
+   * The path quoted with a leading {@code ./}, so no name reads as an option or as the {@code -}
+   * that some tools (touch) take for standard output.
+   */
+  private static byte[] quoteRelative(ImagePath p) {
+    byte[] b = p.bytes();
+    byte[] out = new byte[b.length + 2];
+    out[0] = '.';
+    out[1] = '/';
+    System.arraycopy(b, 0, out, 2, b.length);
+    return quote(out);
   }
 
   private static byte[] quote(String s) {

@@ -38,6 +38,7 @@ public final class Validators {
   private static final Map<Tool, Optional<Path>> FOUND = new EnumMap<>(Tool.class);
   private static String loopProblem;
   private static boolean loopProbed;
+  private static Boolean root;
 
   private Validators() {}
 
@@ -100,6 +101,25 @@ public final class Validators {
     }
   }
 
+  /** Whether this JVM runs as root (asked once). */
+  public static synchronized boolean isRoot() {
+    if (root == null) {
+      Exec.Result id = Exec.run("id", "-u");
+      root = id.ok() && id.text().trim().equals("0");
+    }
+    return root;
+  }
+
+  /**
+   * Skips the calling test (fails it in strict mode) unless it runs as root, which owners, device
+   * nodes, trusted.* xattrs and mounts need.
+   */
+  public static void requireRoot() {
+    if (!isRoot()) {
+      unavailable("needs root (owners, device nodes, trusted.* xattrs)");
+    }
+  }
+
   /** Whether {@code mount -o loop,ro} works on this host (probed once). */
   public static boolean loopMountWorks() {
     return loopMountProblem() == null;
@@ -119,9 +139,8 @@ public final class Validators {
         return t.missingMessage();
       }
     }
-    Exec.Result id = Exec.run("id", "-u");
-    if (!id.ok() || !id.text().trim().equals("0")) {
-      return "not running as root (id -u: " + id.text().trim() + ")";
+    if (!isRoot()) {
+      return "not running as root";
     }
     if (!isAvailable(Tool.MKE2FS)) {
       Exec.Result free = Exec.run(find(Tool.LOSETUP).orElseThrow().toString(), "--find");
@@ -163,7 +182,7 @@ public final class Validators {
     Exec.run("rm", "-rf", "--one-file-system", "--", dir.toString());
   }
 
-  private static void unavailable(String message) {
+  static void unavailable(String message) {
     if (strict()) {
       throw new AssertionFailedError(message + " (" + REQUIRE_ENV + "=1 makes this a failure)");
     }
