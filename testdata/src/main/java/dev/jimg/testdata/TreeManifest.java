@@ -271,11 +271,16 @@ public final class TreeManifest {
      * root, whose mtime peers do not keep).
      */
     public Comparison ignoringAt(String path, Column... columns) {
+      return ignoringAt(ImagePath.of(path), columns);
+    }
+
+    /** Also ignores these columns for the entry at {@code path} (any name bytes). */
+    public Comparison ignoringAt(ImagePath path, Column... columns) {
       Map<ImagePath, Set<Column>> m = new HashMap<>(ignoredAt);
       EnumSet<Column> s = EnumSet.noneOf(Column.class);
-      s.addAll(m.getOrDefault(ImagePath.of(path), Set.of()));
+      s.addAll(m.getOrDefault(path, Set.of()));
       s.addAll(List.of(columns));
-      m.put(ImagePath.of(path), s);
+      m.put(path, s);
       return new Comparison(ignored, Map.copyOf(m), mtimeGranularity);
     }
 

@@ -47,6 +47,13 @@ public final class TreeManifestAssert extends AbstractAssert<TreeManifestAssert,
     return this;
   }
 
+  /** Ignores these columns at one path given as raw bytes. */
+  public TreeManifestAssert ignoringAt(
+      dev.jimg.core.tree.ImagePath path, TreeManifest.Column... columns) {
+    comparison = comparison.ignoringAt(path, columns);
+    return this;
+  }
+
   /** Compares mtimes rounded down to {@code granularity}. */
   public TreeManifestAssert withMtimeGranularity(Duration granularity) {
     comparison = comparison.mtimeGranularity(granularity);

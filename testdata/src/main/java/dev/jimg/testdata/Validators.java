@@ -259,16 +259,19 @@ public final class Validators {
         List.of(Pattern.compile("No problems found\\..*")));
   }
 
-  private static final Pattern LS_LINE = Pattern.compile("[-dlcbps][-rwxsStT]{9} .*");
-
   /**
    * {@code unsquashfs -lln IMG}: the long listing, one line per entry (paths prefixed {@code
-   * squashfs-root}), after asserting exit 0 and that every line is a listing line (no warnings).
+   * squashfs-root}; a name with a newline spans two lines), after asserting exit 0 and that
+   * unsquashfs wrote nothing to stderr (no warnings).
    */
   public static List<String> unsquashfsList(Path image) {
     Path tool = require(Tool.UNSQUASHFS);
-    return judge(Exec.run(tool.toString(), "-lln", image.toString()), List.of(LS_LINE), List.of())
-        .lines();
+    Exec.Result stderrOnly =
+        Exec.run(
+            "sh", "-c", "exec \"$0\" -lln \"$1\" >/dev/null", tool.toString(), image.toString());
+    judge(stderrOnly, List.of(), List.of());
+    Exec.Result r = Exec.run(tool.toString(), "-lln", image.toString()).requireOk();
+    return r.lines();
   }
 
   private static final List<Pattern> UNSQUASHFS_EXTRACT_CLEAN =

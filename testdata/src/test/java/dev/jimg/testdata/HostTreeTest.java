@@ -143,4 +143,21 @@ class HostTreeTest {
                 HostTree.quote("it's".getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8))
         .isEqualTo("'it'\\''s'");
   }
+
+  @Test
+  void write_namesThatLookLikeOptions_areTakenLiterally() throws IOException {
+    FileTree tree =
+        new FileTreeBuilder()
+            .put(
+                ImagePath.of("-"),
+                Entry.file(0644, Timestamp.ofSeconds(5), Content.ofBytes(new byte[] {1})))
+            .put(ImagePath.of("--help"), Entry.directory(0700, Timestamp.ofSeconds(6)))
+            .put(ImagePath.of("-n"), Entry.symlink("-", Timestamp.ofSeconds(7)))
+            .build();
+    Path dir = tmp.resolve("t");
+
+    HostTree.write(tree, dir);
+
+    TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(dir)).matches(tree);
+  }
 }
