@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * }
  * }</pre>
  *
- * <p>Opening calls {@link Validators#requireLoopMount()}: the test is skipped where loop mounts do
- * not work. A mount that fails where they do work is a test failure (the kernel refused the image).
- * Not thread-safe.
+ * <p>Opening calls {@link Validators#requireLoopMount()}: a JUnit test is skipped where loop mounts
+ * do not work (a jqwik property should say {@code @RequiresHost(loopMount = true)}, since jqwik
+ * treats an assumption inside a try as a rejected try). A mount that fails where they do work is a
+ * test failure (the kernel refused the image). Not thread-safe.
  */
 public final class LoopMount implements AutoCloseable {
   private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
