@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Measures how long `jimg --version` takes from the shell, with and without the launcher's start-up
-# aids, and prints one line per variant (median and min of N runs, in milliseconds).
+# Measures how long `jimg --version` takes from the shell (wall time, and CPU time of the JVM),
+# with and without the launcher's start-up aids, one line per variant (median and min of N runs, ms).
 # Uses hyperfine when installed; otherwise a loop timed with `date +%s%N`.
 #
 # Usage: bench/startup.sh [RUNS]      (default 15; run from anywhere)
@@ -23,7 +23,7 @@ variants=(
   "java -XX:TieredStopAtLevel=1 -jar|$java -XX:TieredStopAtLevel=1 -jar $jar --version"
   "java + dynamic CDS archive|$java $cds -jar $jar --version"
   "java + dynamic CDS + TieredStopAtLevel=1|$java $cds -XX:TieredStopAtLevel=1 -jar $jar --version"
-  "./jimg (launcher: staleness check + CDS)|$root/jimg --version"
+  "./jimg (launcher: staleness check, CDS, C1)|$root/jimg --version"
   "JIMG_CDS=0 ./jimg (launcher without CDS)|env JIMG_CDS=0 $root/jimg --version"
 )
 
@@ -37,19 +37,24 @@ if command -v hyperfine >/dev/null; then
   exit
 fi
 
+median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
+printf '%-45s %15s %15s %12s\n' variant "wall median" "wall min" "CPU median"
 for v in "${variants[@]}"; do
   name=${v%%|*}
   cmd=${v#*|}
   $cmd >/dev/null 2>&1 # warm the file cache
-  times=()
+  walls=() cpus=()
   for ((i = 0; i < runs; i++)); do
     start=$(date +%s%N)
-    $cmd >/dev/null 2>&1
+    # bash's time keyword: user and system CPU seconds of the child
+    cpu=$({ TIMEFORMAT='%U %S'; time $cmd >/dev/null 2>&1; } 2>&1)
     end=$(date +%s%N)
-    times+=($(((end - start) / 1000000)))
+    walls+=($(((end - start) / 1000000)))
+    read -r user sys <<<"$cpu"
+    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
   done
-  sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-  median=$(sed -n "$(((runs + 1) / 2))p" <<<"$sorted")
-  min=$(head -1 <<<"$sorted")
-  printf '%-45s median %5d ms   min %5d ms\n' "$name" "$median" "$min"
+  wall_median=$(printf '%s\n' "${walls[@]}" | median)
+  wall_min=$(printf '%s\n' "${walls[@]}" | sort -n | head -1)
+  cpu_median=$(printf '%s\n' "${cpus[@]}" | median)
+  printf '%-45s %12d ms %12d ms %9d ms\n' "$name" "$wall_median" "$wall_min" "$cpu_median"
 done
