@@ -92,6 +92,20 @@ class CliTest {
   }
 
   @Test
+  void ls_dashAsSource_isAcceptedAsStandardInput() {
+    Run r = run("ls", "-");
+    assertThat(r.code()).isNotEqualTo(Cli.EXIT_USAGE);
+    assertThat(r.err()).doesNotContain("Unknown option").doesNotContain("Usage:");
+  }
+
+  @Test
+  void ls_optionsAfterSources_areOptions(@TempDir Path dir) {
+    Run r = run("ls", dir.resolve("x").toString(), "--json", "--debug");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("\tat dev.jimg.");
+  }
+
+  @Test
   void ls_noSource_exitsTwo() {
     Run r = run("ls");
     assertThat(r.code()).isEqualTo(Cli.EXIT_USAGE);
