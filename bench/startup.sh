@@ -27,7 +27,8 @@ variants=(
   "JIMG_CDS=0 ./jimg (launcher without CDS)|env JIMG_CDS=0 $root/jimg --version"
 )
 
-echo "jimg --version start-up, $runs runs each, $(nproc) CPUs, $("$java" -version 2>&1 | head -1)"
+echo "jimg --version start-up, $runs runs each, $(nproc) CPUs, $("$java" -version 2>&1 | head -1)," \
+  "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 if command -v hyperfine >/dev/null; then
   args=()
   for v in "${variants[@]}"; do
@@ -38,23 +39,27 @@ if command -v hyperfine >/dev/null; then
 fi
 
 median() { sort -n | sed -n "$(((runs + 1) / 2))p"; }
-printf '%-45s %15s %15s %12s\n' variant "wall median" "wall min" "CPU median"
-for v in "${variants[@]}"; do
-  name=${v%%|*}
-  cmd=${v#*|}
-  $cmd >/dev/null 2>&1 # warm the file cache
-  walls=() cpus=()
-  for ((i = 0; i < runs; i++)); do
+# Round-robin over the variants, so that a busy moment on a shared machine hits them all alike.
+n=${#variants[@]}
+declare -a walls cpus
+for v in "${variants[@]}"; do ${v#*|} >/dev/null 2>&1; done # warm the file cache
+for ((i = 0; i < runs; i++)); do
+  for ((k = 0; k < n; k++)); do
+    cmd=${variants[k]#*|}
     start=$(date +%s%N)
-    # bash's time keyword: user and system CPU seconds of the child
+    # bash's time keyword: user and system CPU seconds of the child and its children
     cpu=$({ TIMEFORMAT='%U %S'; time $cmd >/dev/null 2>&1; } 2>&1)
     end=$(date +%s%N)
-    walls+=($(((end - start) / 1000000)))
     read -r user sys <<<"$cpu"
-    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }')")
+    walls[k]+="$(((end - start) / 1000000)) "
+    cpus[k]+="$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%d", (u + s) * 1000 }') "
   done
-  wall_median=$(printf '%s\n' "${walls[@]}" | median)
-  wall_min=$(printf '%s\n' "${walls[@]}" | sort -n | head -1)
-  cpu_median=$(printf '%s\n' "${cpus[@]}" | median)
-  printf '%-45s %12d ms %12d ms %9d ms\n' "$name" "$wall_median" "$wall_min" "$cpu_median"
 done
+printf '%-45s %15s %15s %12s\n' variant "wall median" "wall min" "CPU median"
+for ((k = 0; k < n; k++)); do
+  wall_median=$(tr ' ' '\n' <<<"${walls[k]}" | grep . | median)
+  wall_min=$(tr ' ' '\n' <<<"${walls[k]}" | grep . | sort -n | head -1)
+  cpu_median=$(tr ' ' '\n' <<<"${cpus[k]}" | grep . | median)
+  printf '%-45s %12d ms %12d ms %9d ms\n' "${variants[k]%%|*}" "$wall_median" "$wall_min" "$cpu_median"
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
