@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Runs one jimg command line against the given streams and environment and returns the exit code:
+ * {@value #EXIT_OK} success, {@value Failures#EXIT_FAILED} the command failed (one line {@code
+ * jimg: <message>} on standard error; the stack trace too with {@code --debug} or {@code
+ * JIMG_DEBUG=1}), {@value #EXIT_USAGE} the command line itself is wrong.
+ *
+ * <p>Each call builds its own command objects, so runs do not share state.
+ */
+public final class Cli {
+  /** Success. */
+  public static final int EXIT_OK = 0;
+
+  /** Bad usage: an unknown option, a missing argument, a malformed value. */
+  public static final int EXIT_USAGE = 2;
+
+  /** The environment variable that turns on {@code --debug} for every run. */
+  public static final String DEBUG_VARIABLE = "JIMG_DEBUG";
+
+  private Cli() {}
+
+  /**
+   * Parses {@code args} and runs the command they name.
+   *
+   * @param stdin what {@code -} as a source reads
+   * @param env the environment (only {@link #DEBUG_VARIABLE} is read today)
+   */
+  public static int run(
+      String[] args, InputStream stdin, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    boolean debugFromEnv = isTrue(env.get(DEBUG_VARIABLE));
+    CommandLine cl = new CommandLine(new JimgCommand(stdin));
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(
+        (ex, badArgs) -> {
+          CommandLine cmd = ex.getCommandLine();
+          PrintWriter e = cmd.getErr();
+          e.println("jimg: " + ex.getMessage());
+          UnmatchedArgumentException.printSuggestions(ex, e);
+          e.println(
+              "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+          e.flush();
+          return EXIT_USAGE;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) ->
+            Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr()));
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** Whether {@code --debug} appears on the command line, before or after the verb. */
+  private static boolean debugRequested(ParseResult result) {
+    for (ParseResult pr = result; pr != null; pr = pr.subcommand()) {
+      if (pr.hasMatchedOption(JimgCommand.DEBUG_OPTION)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isTrue(String value) {
+    return value != null && !value.isEmpty() && !value.equals("0") && !value.equals("false");
+  }
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+
+/**
+ * Turns a failure into the one line the CLI prints ({@code jimg: <message>}) and its exit code. I/O
+ * and jimg errors ({@link dev.jimg.core.JimgException} is an {@link IOException}) are the user's to
+ * fix, so they get their message only; anything else is a bug in jimg and says so. With {@code
+ * --debug} the stack trace follows.
+ *
+ * <p>Stateless and thread-safe.
+ */
+final class Failures {
+  /** The run failed: bad input, a missing file, an I/O error, a bug. */
+  static final int EXIT_FAILED = 1;
+
+  private Failures() {}
+
+  /** Prints the failure and returns {@link #EXIT_FAILED}. */
+  static int report(Throwable t, boolean debug, PrintWriter err) {
+    err.println("jimg: " + message(t));
+    if (debug) {
+      t.printStackTrace(err);
+    }
+    err.flush();
+    return EXIT_FAILED;
+  }
+
+  /** A one-line message for a person, naming the file where there is one. */
+  static String message(Throwable t) {
+    if (t instanceof UncheckedIOException u && u.getCause() != null) {
+      return message(u.getCause());
+    }
+    String text;
+    if (t instanceof FileSystemException fs && fs.getFile() != null) {
+      text = fileSystemMessage(fs);
+    } else if (t instanceof EOFException) {
+      text = t.getMessage() == null ? "unexpected end of input" : t.getMessage();
+    } else if (t instanceof IOException || t instanceof UnsupportedOperationException) {
+      text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    } else {
+      text =
+          "internal error: "
+              + t
+              + (t.getStackTrace().length > 0 ? " at " + t.getStackTrace()[0] : "")
+              + " (please report it; --debug shows the stack trace)";
+    }
+    return oneLine(text);
+  }
+
+  private static String fileSystemMessage(FileSystemException e) {
+    String file = e.getOtherFile() == null ? e.getFile() : e.getFile() + " -> " + e.getOtherFile();
+    String reason;
+    if (e instanceof NoSuchFileException) {
+      reason = "no such file or directory";
+    } else if (e instanceof AccessDeniedException) {
+      reason = "permission denied";
+    } else if (e instanceof NotDirectoryException) {
+      reason = "not a directory";
+    } else if (e instanceof FileAlreadyExistsException) {
+      reason = "already exists";
+    } else if (e instanceof DirectoryNotEmptyException) {
+      reason = "directory not empty";
+    } else if (e instanceof NotLinkException) {
+      reason = "not a symbolic link";
+    } else {
+      reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+    }
+    return file + ": " + reason;
+  }
+
+  private static String oneLine(String s) {
+    return s.strip().replaceAll("\\s*\\R\\s*", "; ");
+  }
+}

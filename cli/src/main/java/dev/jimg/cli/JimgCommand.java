@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import java.io.InputStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/** The top-level {@code jimg} command: global options and the verbs. */
+@Command(
+    name = "jimg",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    synopsisSubcommandLabel = "COMMAND",
+    subcommands = {LsCommand.class, HelpCommand.class},
+    description = {
+      "Reproducible filesystem and disk images (ext4, squashfs, FAT, GPT) from directories, tars"
+          + " and .deb packages, in pure Java and without root."
+    },
+    footer = {
+      "",
+      "A SOURCE is a directory, a tar file (compressed or not; detected by content, not by name)"
+          + " or '-' for a tar on standard input; several are layered left to right.",
+      "",
+      "Exit codes: 0 ok, 1 failed (one line 'jimg: <message>' on standard error), 2 bad usage.",
+      "",
+      "Examples:",
+      "  jimg ls testdata/examples/rootfs.tar",
+      "  jimg help ls"
+    })
+final class JimgCommand implements Callable<Integer> {
+  /** The global option that adds stack traces to failures. */
+  static final String DEBUG_OPTION = "--debug";
+
+  private final InputStream stdin;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = DEBUG_OPTION,
+      scope = ScopeType.INHERIT,
+      description = "On failure, print the stack trace too (also JIMG_DEBUG=1).")
+  private boolean debug;
+
+  JimgCommand(InputStream stdin) {
+    this.stdin = stdin;
+  }
+
+  /** What {@code -} reads. */
+  InputStream stdin() {
+    return stdin;
+  }
+
+  /** {@code jimg} without a verb: usage on standard error, exit 2. */
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return Cli.EXIT_USAGE;
+  }
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.Sources;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code jimg ls}: lists the tree that one or more layered sources make. */
+@Command(
+    name = "ls",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "List the entries of the tree that the sources make.",
+      "Sources are layered left to right (later ones win); entries come one a line in path order:",
+      "  TYPE MODE UID:GID SIZE MTIME PATH [-> TARGET | link to PATH | MAJOR,MINOR]",
+      "TYPE is the ls -l letter (h: hard link), MODE four octal digits, MTIME ISO-8601 UTC; bytes"
+          + " of names that are not UTF-8 show as \\xNN."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  jimg ls testdata/examples/rootfs.tar",
+      "  jimg ls --xattrs base.tar.zst overlay-dir/",
+      "  tar -cf - -C dir . | jimg ls --json - | jq -r .path"
+    })
+final class LsCommand implements Callable<Integer> {
+  @ParentCommand private JimgCommand parent;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--json",
+      description =
+          "JSON Lines: one object per entry (path, type, mode, uid, gid, size, mtime,"
+              + " mtime_seconds, mtime_nanos; target, link, major/minor, xattrs where they apply).")
+  private boolean json;
+
+  @Option(names = "--xattrs", description = "Show extended attributes, one line each.")
+  private boolean xattrs;
+
+  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
+  private boolean rootOwner;
+
+  @Option(
+      names = "--replace",
+      description =
+          "Let a later source replace a directory by a file or the reverse (default: an error).")
+  private boolean replace;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "SOURCE",
+      description = "A directory, a tar file (compressed or not) or '-' (a tar on standard input).")
+  private List<String> sources;
+
+  @Override
+  public Integer call() throws IOException {
+    SourceOptions options = SourceOptions.defaults().withRootOwner(rootOwner);
+    TreeListing listing =
+        new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Sources.LayeredSource layered =
+        Sources.openLayered(sources, parent.stdin(), options, replace)) {
+      listing.write(layered.tree(), out);
+    }
+    out.flush();
+    return Cli.EXIT_OK;
+  }
+}

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.JimgException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import org.junit.jupiter.api.Test;
+
+class FailuresTest {
+  @Test
+  void message_noSuchFile_namesFile() {
+    assertThat(Failures.message(new NoSuchFileException("/x/y.tar")))
+        .isEqualTo("/x/y.tar: no such file or directory");
+  }
+
+  @Test
+  void message_accessDenied_namesFile() {
+    assertThat(Failures.message(new AccessDeniedException("/root/secret")))
+        .isEqualTo("/root/secret: permission denied");
+  }
+
+  @Test
+  void message_otherFileSystemException_usesReason() {
+    assertThat(Failures.message(new FileSystemException("a", "b", "Too many levels of symlinks")))
+        .isEqualTo("a -> b: Too many levels of symlinks");
+  }
+
+  @Test
+  void message_uncheckedIo_unwraps() {
+    assertThat(Failures.message(new UncheckedIOException(new NoSuchFileException("f"))))
+        .isEqualTo("f: no such file or directory");
+  }
+
+  @Test
+  void message_jimgException_isItsMessageOnOneLine() {
+    assertThat(Failures.message(new JimgException("first\nsecond\r\n third")))
+        .isEqualTo("first; second; third");
+  }
+
+  @Test
+  void message_corruptInput_keepsMessage() {
+    CorruptInputException e = new CorruptInputException("in.tar", 512, "bad header checksum");
+    assertThat(Failures.message(e)).isEqualTo(e.getMessage().strip());
+  }
+
+  @Test
+  void message_ioExceptionWithoutMessage_namesType() {
+    assertThat(Failures.message(new IOException())).isEqualTo("IOException");
+  }
+
+  @Test
+  void message_bug_saysInternalErrorAndWhere() {
+    assertThat(Failures.message(new IllegalStateException("boom")))
+        .startsWith("internal error: java.lang.IllegalStateException: boom at ")
+        .contains("--debug");
+  }
+
+  @Test
+  void report_withoutDebug_printsOneLine() {
+    StringWriter sw = new StringWriter();
+    int code = Failures.report(new JimgException("bad"), false, new PrintWriter(sw));
+    assertThat(code).isEqualTo(1);
+    assertThat(sw.toString()).isEqualTo("jimg: bad" + System.lineSeparator());
+  }
+}
