@@ -22,6 +22,8 @@ public enum Tool {
   QEMU_IMG("qemu-img", "qemu-utils"),
   GETFATTR("getfattr", "attr"),
   SETFATTR("setfattr", "attr"),
+  TAR("tar", "tar"),
+  BSDTAR("bsdtar", "libarchive-tools"),
   MOUNT("mount", "mount"),
   UMOUNT("umount", "mount"),
   LOSETUP("losetup", "mount");
