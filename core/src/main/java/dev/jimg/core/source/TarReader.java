@@ -188,8 +188,8 @@ final class TarReader {
       put(path, Entry.hardlink(target), offset);
       return;
     }
-    long uid = options.rootOwner() ? 0 : e.getLongUserId();
-    long gid = options.rootOwner() ? 0 : e.getLongGroupId();
+    long uid = options.rootOwner() ? 0 : unsigned32(e.getLongUserId());
+    long gid = options.rootOwner() ? 0 : unsigned32(e.getLongGroupId());
     if (uid < 0 || uid > Entry.MAX_ID || gid < 0 || gid > Entry.MAX_ID) {
       throw corrupt(
           offset, "entry '" + display + "': owner " + uid + ":" + gid + " is not 32-bit unsigned");
@@ -467,6 +467,14 @@ final class TarReader {
     }
     Instant i = t.toInstant();
     return new Timestamp(i.getEpochSecond(), i.getNano());
+  }
+
+  /**
+   * commons-compress 1.28 narrows header (octal or GNU base-256) owners to a signed int, so uid
+   * 4000000000 arrives as -294967296; PAX owners arrive as parsed. Owners are unsigned 32-bit.
+   */
+  private static long unsigned32(long id) {
+    return id < 0 && id >= Integer.MIN_VALUE ? id & Entry.MAX_ID : id;
   }
 
   private static long alignUp(long v) {
