@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -165,6 +166,8 @@ final class TarTestSupport {
         TarArchiveEntry e = entries.get(i);
         byte[] data = datas.get(i);
         e.setSize(data.length);
+        // whole seconds: a sub-second time would add a PAX header and shift every offset
+        e.setModTime(java.nio.file.attribute.FileTime.from(1_000_000, TimeUnit.SECONDS));
         out.putArchiveEntry(e);
         out.write(data);
         out.closeArchiveEntry();
