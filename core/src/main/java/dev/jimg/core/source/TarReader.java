@@ -92,6 +92,14 @@ final class TarReader {
         e = tar.getNextEntry();
       } catch (JimgException x) {
         throw x;
+      } catch (StackOverflowError x) {
+        // commons-compress recurses once per GNU long-name or PAX header before an entry; a
+        // hostile archive of thousands of them exhausts the stack. The parser's state is thrown
+        // away with the error, so nothing half-updated survives.
+        throw corrupt(
+            entryOffset,
+            "thousands of nested long-name or PAX headers before one entry; the archive is corrupt"
+                + " or hostile");
       } catch (IOException | RuntimeException x) {
         throw corrupt(
             entryOffset,

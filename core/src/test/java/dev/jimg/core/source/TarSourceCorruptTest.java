@@ -166,6 +166,21 @@ class TarSourceCorruptTest {
   }
 
   @Test
+  void read_thousandsOfNestedLongNameHeaders_corruptNotStackOverflow() throws IOException {
+    byte[] one = header("././@LongLink", TarConstants.LF_GNUTYPE_LONGNAME, 1);
+    int n = 8000;
+    byte[] t = new byte[n * 1024 + 2048];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(one, 0, t, i * 1024, 512);
+      t[i * 1024 + 512] = 'a';
+    }
+    InputStream in = new ByteArrayInputStream(t);
+    assertThatThrownBy(() -> TarSource.read(in, "nested", SourceOptions.defaults()))
+        .isInstanceOf(CorruptInputException.class)
+        .hasMessageStartingWith("nested");
+  }
+
+  @Test
   void open_absoluteName_unsafePath() throws IOException {
     byte[] t = tar(List.of(file("a"), file("/etc/passwd")), List.of(utf8("x"), utf8("y")));
     CorruptInputException e = bothFail(t, UnsafePathException.class);
