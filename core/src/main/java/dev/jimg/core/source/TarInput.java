@@ -36,12 +36,17 @@ final class TarInput extends InputStream {
   private long headerBytes;
   private long captureStart;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private static final int WINDOW = 1 << 16;
+  private final byte[] window;
+  private long windowStart;
+  private int windowLength;
 
   private TarInput(String name, FileChannel channel, long channelSize, InputStream stream) {
     this.name = name;
     this.channel = channel;
     this.channelSize = channelSize;
     this.stream = stream;
+    this.window = channel == null ? null : new byte[WINDOW];
   }
 
   /** Positional reads from an uncompressed tar file. */
@@ -123,7 +128,7 @@ final class TarInput extends InputStream {
     }
     int n;
     if (channel != null) {
-      n = channel.read(ByteBuffer.wrap(b, off, len), position);
+      n = readBuffered(b, off, len);
     } else {
       n = stream.read(b, off, len);
     }
@@ -145,6 +150,29 @@ final class TarInput extends InputStream {
         captured.write(b, off, n);
       }
     }
+    return n;
+  }
+
+  /**
+   * Reads from the file through a read-ahead window: commons-compress reads PAX records a byte at a
+   * time, which would otherwise be one system call per byte.
+   */
+  private int readBuffered(byte[] b, int off, int len) throws IOException {
+    if (position < windowStart || position >= windowStart + windowLength) {
+      if (len >= WINDOW) {
+        return channel.read(ByteBuffer.wrap(b, off, len), position);
+      }
+      ByteBuffer buf = ByteBuffer.wrap(window);
+      int r = channel.read(buf, position);
+      if (r < 0) {
+        return -1;
+      }
+      windowStart = position;
+      windowLength = r;
+    }
+    int at = (int) (position - windowStart);
+    int n = Math.min(len, windowLength - at);
+    System.arraycopy(window, at, b, off, n);
     return n;
   }
 
