@@ -42,6 +42,8 @@ find "$r" -depth -exec touch -h -d "@$T" {} +
 touch -d '@-1000' "$r/old"              # before 1970: base-256 in GNU, PAX elsewhere
 touch -d '@10000000000' "$r/future"     # year 2286: beyond 11 octal digits
 
+# GNU tar names PAX sparse headers GNUSparseFile.<pid>: run it as pid 1 of a new pid namespace.
+tar() { unshare --pid --fork /usr/bin/tar "$@"; }
 gnutar() { tar --sort=name --numeric-owner -C "$r" "$@" .; }
 pax_fixed=exthdr.name=%d/PaxHeaders/%f,atime:=1700000001.5,ctime:=1700000002.987654321
 
@@ -77,4 +79,14 @@ for v in 0.0 0.1 1.0; do
     -C "$r" -cf - ./sparse | gzip -9n >"$out/sparse-$v.tar.gz"
 done
 tar --numeric-owner --format=gnu --sparse -C "$r" -cf - ./sparse | gzip -9n >"$out/sparse-oldgnu.tar.gz"
+# 7. an all-hole file followed by a small one: the reader must land on the next header
+h=$work/hole
+mkdir -p "$h"
+truncate -s 1M "$h/hole"
+printf 'after\n' >"$h/after"
+touch -d "@$T" "$h/hole" "$h/after"
+tar --numeric-owner --format=posix --sparse --pax-option="$pax_fixed" -C "$h" -cf - ./hole ./after \
+  | gzip -9n >"$out/sparse-hole-1.0.tar.gz"
+tar --numeric-owner --format=gnu --sparse -C "$h" -cf - ./hole ./after \
+  | gzip -9n >"$out/sparse-hole-oldgnu.tar.gz"
 ls -l "$out"

@@ -130,6 +130,7 @@ final class TarReader {
       }
       try {
         addEntry(tar, e, rawName, raw, entryOffset, dataStart);
+        drain(tar);
       } catch (JimgException x) {
         throw x;
       } catch (IOException | RuntimeException x) {
@@ -369,6 +370,17 @@ final class TarReader {
       }
     }
     return TarContent.sparse(backing, size, offsets, lengths, positions);
+  }
+
+  /**
+   * Consumes what is left of the current entry's data before the next header is read, so that it is
+   * neither recorded as header bytes nor counted against {@link TarInput#MAX_HEADER_BYTES} (data
+   * left in place was marked with {@link TarInput#discard} and costs nothing here).
+   */
+  private static void drain(TarArchiveInputStream tar) throws IOException {
+    while (tar.skip(Long.MAX_VALUE) > 0) {
+      // the entry's rest, possibly in several pieces (sparse files)
+    }
   }
 
   private void skipFully(InputStream tar, long n, long offset, String display) throws IOException {

@@ -182,6 +182,24 @@ class TarSourceTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sparse-hole-1.0.tar.gz", "sparse-hole-oldgnu.tar.gz"})
+  void open_allHoleSparseFile_noExtentsAndNextEntryFound(String fixture) throws IOException {
+    Path plain = uncompressed(fixture);
+    try (TarSource file = TarSource.open(plain, SourceOptions.defaults());
+        TarSource stream = TarSource.open(fixture(fixture), SourceOptions.defaults())) {
+      for (FileTree t : List.of(file.tree(), stream.tree())) {
+        Content hole = t.get(ImagePath.of("hole")).content();
+        assertThat(hole.size()).isEqualTo(1 << 20);
+        assertThat(hole.extents()).isEmpty();
+        assertThat(bytes(hole)).isEqualTo(new byte[1 << 20]);
+        assertThat(bytes(t.get(ImagePath.of("after")).content()))
+            .isEqualTo("after\n".getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(Files.size(stream.spoolFile())).isEqualTo(6);
+    }
+  }
+
   private Path uncompressed(String fixture) throws IOException {
     Path p = tmp.resolve(fixture.replaceAll("\\.(gz|xz|zst|bz2)$", ""));
     Files.write(p, decompressedFixture(fixture));
