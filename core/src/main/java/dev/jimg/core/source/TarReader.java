@@ -137,7 +137,7 @@ final class TarReader {
         throw corrupt(entryOffset, "entry '" + display + "': " + x.getMessage(), x);
       }
       lastName = display;
-      entryOffset = alignUp(dataStart + Math.max(0, e.getSize()));
+      entryOffset = alignUp(input.position());
     }
     try {
       return builder.build();

@@ -52,6 +52,12 @@ public final class TarSource implements Source {
   /** Reads a tar file, compressed or not (detected by magic). */
   public static TarSource open(Path file, SourceOptions options) throws IOException {
     String name = file.toString();
+    if (!Files.isRegularFile(file) && Files.exists(file)) {
+      // a named pipe or a device (e.g. <(zcat x.tar.gz)): read it once, like a stream
+      try (InputStream in = Files.newInputStream(file)) {
+        return read(in, name, options);
+      }
+    }
     FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
     try {
       byte[] head = new byte[Compression.MAGIC_LENGTH];

@@ -24,6 +24,7 @@ import dev.jimg.core.tree.Xattr;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -315,6 +316,44 @@ class TarSourceTest {
         .isInstanceOf(JimgException.class);
     try (Stream<Path> left = Files.list(spoolDir)) {
       assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void sourcesOpen_dashAndFile_readTheSameTree() throws IOException {
+    Path plain = uncompressed("tree-gnu.tar.gz");
+    try (Source dash =
+            Sources.open(Sources.STDIN, Files.newInputStream(plain), SourceOptions.defaults());
+        Source file =
+            Sources.open(
+                plain.toString(), InputStream.nullInputStream(), SourceOptions.defaults())) {
+      assertThat(dash.name()).isEqualTo("standard input");
+      assertThat(dash.tree()).isEqualTo(file.tree());
+      assertThat(contentDigests(dash.tree())).isEqualTo(contentDigests(file.tree()));
+    }
+  }
+
+  @Test
+  void open_namedPipe_readAsStream() throws Exception {
+    Path fifo = tmp.resolve("pipe.tar");
+    Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0, "mkfifo available");
+    byte[] tar = decompressedFixture("tree-gnu.tar.gz");
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                Files.write(fifo, tar);
+              } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    writer.start();
+    try (TarSource s = TarSource.open(fifo, SourceOptions.defaults())) {
+      assertThat(s.spoolFile()).isNotNull();
+      assertThat(s.tree()).isEqualTo(openTree("tree-gnu.tar.gz"));
+    } finally {
+      writer.join();
     }
   }
 
