@@ -14,6 +14,7 @@ import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.UnsafePathException;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
 import dev.jimg.core.tree.Xattr;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -259,6 +260,27 @@ class TarSourceCorruptTest {
     assertThatThrownBy(() -> readBytes(tar(List.of(e), List.of(utf8("x")))))
         .isInstanceOf(CorruptInputException.class)
         .hasMessageContaining("LIBARCHIVE.xattr.user.a");
+  }
+
+  @Test
+  void open_negativeFractionalPaxTime_floorsToSecondsPlusNanos() throws IOException {
+    TarArchiveEntry e = file("f");
+    e.addPaxHeader("mtime", "-1.5");
+    e.addPaxHeader("atime", "4102444800.25");
+    FileTree t = readBytes(tar(List.of(e), List.of(utf8("x"))));
+    assertThat(t.get(ImagePath.of("f")).mtime()).isEqualTo(new Timestamp(-2, 500_000_000));
+    assertThat(t.get(ImagePath.of("f")).atime())
+        .contains(new Timestamp(4_102_444_800L, 250_000_000));
+  }
+
+  @Test
+  void open_paxUidBeyond32Bits_corrupt() throws IOException {
+    TarArchiveEntry e = file("f");
+    e.addPaxHeader("uid", "4294967296");
+    assertThatThrownBy(() -> readBytes(tar(List.of(e), List.of(utf8("x")))))
+        .isInstanceOf(CorruptInputException.class)
+        .hasMessageContaining("'f'")
+        .hasMessageContaining("32-bit");
   }
 
   @Test
