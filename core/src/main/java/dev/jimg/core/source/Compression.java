@@ -14,17 +14,23 @@ import org.tukaani.xz.XZInputStream;
  */
 enum Compression {
   NONE(new byte[0]),
-  /** RFC 1952: 1F 8B. */
-  GZIP(new byte[] {0x1f, (byte) 0x8b}),
+  /** RFC 1952: 1F 8B, then compression method 8 (deflate). */
+  GZIP(new byte[] {0x1f, (byte) 0x8b, 0x08}),
   /** The .xz container: FD '7' 'z' 'X' 'Z' 00. */
   XZ(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0}),
   /** A zstd frame: 28 B5 2F FD (little-endian 0xFD2FB528). */
   ZSTD(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}),
-  /** bzip2: 'B' 'Z' 'h' then the block size digit '1'..'9'. */
+  /**
+   * bzip2: 'B' 'Z' 'h', the block size digit '1'..'9', then a block (31 41 59 26 53 59) or the end
+   * of the stream (17 72 45 38 50 90), so that a tar whose first name starts "BZh1" is no bzip2.
+   */
   BZIP2(new byte[] {'B', 'Z', 'h'});
 
   /** Bytes {@link #detect} needs to look at. */
-  static final int MAGIC_LENGTH = 6;
+  static final int MAGIC_LENGTH = 10;
+
+  private static final byte[] BZIP2_BLOCK = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
+  private static final byte[] BZIP2_END = {0x17, 0x72, 0x45, 0x38, 0x50, (byte) 0x90};
 
   /** Smallest memory limit for the xz decoder (enough for presets up to -6). */
   private static final long MIN_XZ_MEMORY = 16L << 20;
@@ -55,7 +61,11 @@ enum Compression {
       }
     }
     if (this == BZIP2) {
-      return n > 3 && head[3] >= '1' && head[3] <= '9';
+      return n >= 10
+          && head[3] >= '1'
+          && head[3] <= '9'
+          && (java.util.Arrays.equals(head, 4, 10, BZIP2_BLOCK, 0, 6)
+              || java.util.Arrays.equals(head, 4, 10, BZIP2_END, 0, 6));
     }
     return true;
   }

@@ -246,6 +246,20 @@ class TarSourceTest {
   }
 
   @Test
+  void open_tarWhoseFirstNameLooksLikeBzip2Magic_readAsPlainTar() throws IOException {
+    byte[] t =
+        TarTestSupport.tar(
+            List.of(TarTestSupport.file("BZh9-not-bzip2")),
+            List.of("x".getBytes(StandardCharsets.UTF_8)));
+    Path f = tmp.resolve("plain.tar");
+    Files.write(f, t);
+    try (TarSource s = TarSource.open(f, SourceOptions.defaults())) {
+      assertThat(s.spoolFile()).isNull();
+      assertThat(s.tree().contains(ImagePath.of("BZh9-not-bzip2"))).isTrue();
+    }
+  }
+
+  @Test
   void read_stream_equalsPositionalFileResult() throws IOException {
     for (String f : List.of("tree-posix.tar.xz", "tree-gnu.tar.gz", "tree-bsdtar.tar.zst")) {
       Path plain = uncompressed(f);
