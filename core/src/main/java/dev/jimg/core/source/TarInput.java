@@ -1,0 +1,208 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.source;
+
+import dev.jimg.core.CorruptInputException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The raw (decompressed) tar bytes under commons-compress' {@code TarArchiveInputStream}: counts
+ * the position, and while a header is being read ({@link #beginHeader}) caps and records the bytes
+ * read, so that a header claiming a terabyte fails early and the raw PAX records stay available
+ * (commons-compress decodes PAX values as UTF-8, which loses binary xattr values and non-UTF-8
+ * names).
+ *
+ * <p>Over a {@link FileChannel} it reads positionally and skips by moving the position; {@link
+ * #discard} makes the next {@code n} bytes read return without being read at all, which is how the
+ * data of a file whose contents stay in place is skipped (commons-compress skips by reading).
+ *
+ * <p>Not thread-safe; one reader uses it.
+ */
+final class TarInput extends InputStream {
+  /** Largest total size of the headers of one entry (PAX records, long names, sparse maps). */
+  static final int MAX_HEADER_BYTES = 8 << 20;
+
+  private final String name;
+  private final FileChannel channel;
+  private final long channelSize;
+  private final InputStream stream;
+  private long position;
+  private long discard;
+  private boolean inHeader;
+  private long headerStart;
+  private long headerBytes;
+  private long captureStart;
+  private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
+  private static final int WINDOW = 1 << 16;
+  private final byte[] window;
+  private long windowStart;
+  private int windowLength;
+
+  private TarInput(String name, FileChannel channel, long channelSize, InputStream stream) {
+    this.name = name;
+    this.channel = channel;
+    this.channelSize = channelSize;
+    this.stream = stream;
+    this.window = channel == null ? null : new byte[WINDOW];
+  }
+
+  /** Positional reads from an uncompressed tar file. */
+  static TarInput of(String name, FileChannel channel) throws IOException {
+    return new TarInput(name, channel, channel.size(), null);
+  }
+
+  /** Sequential reads from a stream. */
+  static TarInput of(String name, InputStream stream) {
+    return new TarInput(name, null, -1, stream);
+  }
+
+  /** Whether contents can be read in place (a seekable file). */
+  boolean seekable() {
+    return channel != null;
+  }
+
+  /** Size of the underlying file, or -1 for a stream. */
+  long size() {
+    return channelSize;
+  }
+
+  /** Bytes consumed so far: the offset in the (decompressed) tar. */
+  long position() {
+    return position;
+  }
+
+  /** Skips the next {@code n} bytes without reading them (seekable input only). */
+  void discard(long n) {
+    if (channel == null) {
+      throw new IllegalStateException("discard needs a seekable input");
+    }
+    discard = n;
+  }
+
+  /** Starts recording the header of the entry that starts at {@code entryOffset}. */
+  void beginHeader(long entryOffset) {
+    inHeader = true;
+    headerStart = entryOffset;
+    headerBytes = 0;
+    captureStart = position;
+    captured.reset();
+  }
+
+  /** The tar offset of the first byte {@link #endHeader} returns. */
+  long capturedStart() {
+    return captureStart;
+  }
+
+  /** Stops recording and returns the bytes read since {@link #beginHeader}. */
+  byte[] endHeader() {
+    inHeader = false;
+    byte[] out = captured.toByteArray();
+    captured.reset();
+    return out;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n = read(one, 0, 1);
+    return n <= 0 ? -1 : one[0] & 0xFF;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (len == 0) {
+      return 0;
+    }
+    if (discard > 0) {
+      long left = channelSize - position;
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, Math.min(discard, left));
+      position += n;
+      discard -= n;
+      return n;
+    }
+    int n;
+    if (channel != null) {
+      n = readBuffered(b, off, len);
+    } else {
+      n = stream.read(b, off, len);
+    }
+    if (n > 0) {
+      if (inHeader && headerBytes == 0) {
+        captureStart = position;
+      }
+      position += n;
+      if (inHeader) {
+        headerBytes += n;
+        if (headerBytes > MAX_HEADER_BYTES) {
+          throw new CorruptInputException(
+              name,
+              headerStart,
+              "the headers of one entry (PAX records, long names, sparse map) exceed "
+                  + MAX_HEADER_BYTES
+                  + " bytes; the archive is corrupt or hostile");
+        }
+        captured.write(b, off, n);
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Reads from the file through a read-ahead window: commons-compress reads PAX records a byte at a
+   * time, which would otherwise be one system call per byte.
+   */
+  private int readBuffered(byte[] b, int off, int len) throws IOException {
+    if (position < windowStart || position >= windowStart + windowLength) {
+      if (len >= WINDOW) {
+        return channel.read(ByteBuffer.wrap(b, off, len), position);
+      }
+      ByteBuffer buf = ByteBuffer.wrap(window);
+      int r = channel.read(buf, position);
+      if (r < 0) {
+        return -1;
+      }
+      windowStart = position;
+      windowLength = r;
+    }
+    int at = (int) (position - windowStart);
+    int n = Math.min(len, windowLength - at);
+    System.arraycopy(window, at, b, off, n);
+    return n;
+  }
+
+  @Override
+  public long skip(long n) throws IOException {
+    if (n <= 0) {
+      return 0;
+    }
+    if (channel != null && !inHeader) {
+      long s = Math.min(n, Math.max(0, channelSize - position));
+      position += s;
+      discard = Math.max(0, discard - s);
+      return s;
+    }
+    byte[] scratch = new byte[(int) Math.min(n, 8192)];
+    long done = 0;
+    while (done < n) {
+      int r = read(scratch, 0, (int) Math.min(scratch.length, n - done));
+      if (r < 0) {
+        break;
+      }
+      done += r;
+    }
+    return done;
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (stream != null) {
+      stream.close();
+    }
+  }
+}

@@ -1,0 +1,511 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.source;
+
+import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.JimgException;
+import dev.jimg.core.TreeConflictException;
+import dev.jimg.core.UnsafePathException;
+import dev.jimg.core.tree.Content;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveStructSparse;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+
+/**
+ * Reads the entries of one (decompressed) tar into a {@link FileTreeBuilder}. Headers are parsed by
+ * commons-compress; this class maps them onto the tree model, checks what the model requires and
+ * turns every failure of the parser into a {@link CorruptInputException} naming the source, the
+ * entry and its byte offset.
+ *
+ * <p>Regular files' data is either left in place (a seekable, uncompressed tar: contents are byte
+ * ranges of it) or copied once into a spool channel (anything else); sparse files keep only their
+ * data extents either way.
+ *
+ * <p>Not thread-safe; used once per source.
+ */
+final class TarReader {
+  private static final int RECORD = 512;
+  private static final String SCHILY_XATTR = "SCHILY.xattr.";
+  private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
+  private static final String PAX_PATH = "path";
+  private static final String PAX_LINKPATH = "linkpath";
+  private static final String GNU_SPARSE_NAME = "GNU.sparse.name";
+
+  /** GNU tar's volume label entry: no file, skipped. */
+  private static final byte LF_VOLUME_LABEL = 'V';
+
+  private final String name;
+  private final TarInput input;
+  private final SourceOptions options;
+  private final TarBacking backing;
+  private final FileTreeBuilder builder = new FileTreeBuilder();
+  private final byte[] copyBuffer;
+  private long spoolEnd;
+
+  /**
+   * @param backing where contents will be read from: the tar file itself when {@code input} is
+   *     seekable, else the spool to copy data into
+   */
+  TarReader(String name, TarInput input, TarBacking backing, SourceOptions options) {
+    this.name = name;
+    this.input = input;
+    this.backing = backing;
+    this.options = options;
+    this.copyBuffer = input.seekable() ? null : new byte[1 << 16];
+  }
+
+  /** Reads every entry and builds the tree. */
+  FileTree read() throws IOException {
+    TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            input,
+            TarConstants.DEFAULT_BLKSIZE,
+            TarConstants.DEFAULT_RCDSIZE,
+            StandardCharsets.ISO_8859_1.name(),
+            false);
+    long entryOffset = 0;
+    String lastName = null;
+    int entries = 0;
+    while (true) {
+      input.beginHeader(entryOffset);
+      TarArchiveEntry e;
+      try {
+        e = tar.getNextEntry();
+      } catch (JimgException x) {
+        throw x;
+      } catch (StackOverflowError x) {
+        // commons-compress recurses once per GNU long-name or PAX header before an entry; a
+        // hostile archive of thousands of them exhausts the stack. The parser's state is thrown
+        // away with the error, so nothing half-updated survives.
+        throw corrupt(
+            entryOffset,
+            "thousands of nested long-name or PAX headers before one entry; the archive is corrupt"
+                + " or hostile");
+      } catch (IOException | RuntimeException x) {
+        throw corrupt(
+            entryOffset,
+            lastName == null
+                ? "not a readable tar archive: " + x.getMessage()
+                : "cannot read the header after entry '" + lastName + "': " + x.getMessage(),
+            x);
+      }
+      long capturedStart = input.capturedStart();
+      byte[] captured = input.endHeader();
+      if (e == null) {
+        checkEnd(captured.length, entries);
+        break;
+      }
+      entries++;
+      long dataStart = input.position();
+      Map<String, byte[]> raw = TarPaxRecords.scan(captured, capturedStart);
+      byte[] rawName = rawName(e, raw);
+      String display = ImagePath.display(rawName);
+      if (!e.isCheckSumOK()) {
+        throw corrupt(
+            entryOffset,
+            entries == 1
+                ? "not a tar archive (the first header's checksum does not match)"
+                : "entry '"
+                    + display
+                    + "': header checksum does not match; the archive is corrupt");
+      }
+      try {
+        addEntry(tar, e, rawName, raw, entryOffset, dataStart);
+        drain(tar);
+      } catch (JimgException x) {
+        throw x;
+      } catch (IOException | RuntimeException x) {
+        throw corrupt(entryOffset, "entry '" + display + "': " + x.getMessage(), x);
+      }
+      lastName = display;
+      entryOffset = alignUp(input.position());
+    }
+    try {
+      return builder.build();
+    } catch (TreeConflictException x) {
+      throw new TreeConflictException(name + ": " + x.getMessage());
+    }
+  }
+
+  private void checkEnd(int trailer, int entries) throws CorruptInputException {
+    long end = input.position();
+    if (end == 0) {
+      throw corrupt(0, "is empty (0 bytes); a tar archive has at least an end-of-archive block");
+    }
+    if (trailer < RECORD || end % RECORD != 0) {
+      throw corrupt(
+          end,
+          "ends without the end-of-archive blocks"
+              + (entries == 0 ? "" : " after " + entries + " entries")
+              + "; the archive is truncated");
+    }
+  }
+
+  private void addEntry(
+      TarArchiveInputStream tar,
+      TarArchiveEntry e,
+      byte[] rawName,
+      Map<String, byte[]> raw,
+      long offset,
+      long dataStart)
+      throws IOException {
+    byte flag = e.getLinkFlag();
+    if (flag == LF_VOLUME_LABEL) {
+      return;
+    }
+    ImagePath path = safePath(rawName, offset, "entry");
+    String display = path.toString();
+    EntryType type = typeOf(e, flag, rawName, offset);
+    if (type == EntryType.HARDLINK) {
+      byte[] rawTarget = rawLink(e, raw);
+      ImagePath target = safePath(rawTarget, offset, "hard link '" + display + "' target");
+      Entry existing = builder.get(target);
+      if (existing == null) {
+        throw corrupt(
+            offset,
+            "entry '"
+                + display
+                + "': hard link to '"
+                + target
+                + "', which is not earlier in the archive");
+      }
+      if (existing.type() == EntryType.DIRECTORY) {
+        throw corrupt(offset, "entry '" + display + "': hard link to directory '" + target + "'");
+      }
+      if (input.seekable() && e.getSize() > 0) {
+        input.discard(e.getSize());
+      }
+      put(path, Entry.hardlink(target), offset);
+      return;
+    }
+    long uid = options.rootOwner() ? 0 : unsigned32(e.getLongUserId());
+    long gid = options.rootOwner() ? 0 : unsigned32(e.getLongGroupId());
+    if (uid < 0 || uid > Entry.MAX_ID || gid < 0 || gid > Entry.MAX_ID) {
+      throw corrupt(
+          offset, "entry '" + display + "': owner " + uid + ":" + gid + " is not 32-bit unsigned");
+    }
+    Entry.Builder b =
+        Entry.builder(type)
+            .mode(e.getMode())
+            .uid(uid)
+            .gid(gid)
+            .mtime(timestamp(e.getLastModifiedTime()))
+            .atime(timestamp(e.getLastAccessTime()))
+            .ctime(timestamp(e.getStatusChangeTime()));
+    addXattrs(b, e, raw, offset, display);
+    switch (type) {
+      case SYMLINK -> {
+        byte[] target = rawLink(e, raw);
+        if (target.length == 0) {
+          throw corrupt(offset, "entry '" + display + "': symbolic link with an empty target");
+        }
+        b.symlinkTarget(target);
+      }
+      case CHAR_DEVICE, BLOCK_DEVICE -> {
+        if (e.getDevMajor() < 0 || e.getDevMinor() < 0) {
+          throw corrupt(offset, "entry '" + display + "': negative device number");
+        }
+        b.device(e.getDevMajor(), e.getDevMinor());
+      }
+      case REGULAR -> b.content(content(tar, e, offset, dataStart, display));
+      default -> {}
+    }
+    if (type != EntryType.REGULAR && input.seekable() && e.getSize() > 0 && !e.isSparse()) {
+      input.discard(e.getSize());
+    }
+    put(path, b.build(), offset);
+  }
+
+  private void put(ImagePath path, Entry entry, long offset) throws TreeConflictException {
+    try {
+      builder.put(path, entry);
+    } catch (TreeConflictException x) {
+      throw new TreeConflictException(
+          name + " at byte " + offset + ": entry '" + path + "': " + x.getMessage());
+    }
+  }
+
+  private EntryType typeOf(TarArchiveEntry e, byte flag, byte[] rawName, long offset)
+      throws CorruptInputException {
+    switch (flag) {
+      case TarConstants.LF_NORMAL,
+          TarConstants.LF_OLDNORM,
+          TarConstants.LF_CONTIG,
+          TarConstants.LF_GNUTYPE_SPARSE -> {
+        boolean slash = rawName.length > 0 && rawName[rawName.length - 1] == '/';
+        return slash && flag == TarConstants.LF_OLDNORM ? EntryType.DIRECTORY : EntryType.REGULAR;
+      }
+      case TarConstants.LF_LINK -> {
+        return EntryType.HARDLINK;
+      }
+      case TarConstants.LF_SYMLINK -> {
+        return EntryType.SYMLINK;
+      }
+      case TarConstants.LF_CHR -> {
+        return EntryType.CHAR_DEVICE;
+      }
+      case TarConstants.LF_BLK -> {
+        return EntryType.BLOCK_DEVICE;
+      }
+      case TarConstants.LF_DIR -> {
+        return EntryType.DIRECTORY;
+      }
+      case TarConstants.LF_FIFO -> {
+        return EntryType.FIFO;
+      }
+      default -> {
+        String shown =
+            flag >= 0x21 && flag < 0x7f
+                ? "'" + (char) flag + "'"
+                : String.format(java.util.Locale.ROOT, "0x%02x", flag & 0xFF);
+        throw corrupt(
+            offset,
+            "entry '"
+                + ImagePath.display(rawName)
+                + "': unknown entry type "
+                + shown
+                + " (not a file, link, device, fifo or directory)");
+      }
+    }
+  }
+
+  private Content content(
+      TarArchiveInputStream tar, TarArchiveEntry e, long offset, long dataStart, String display)
+      throws IOException {
+    if (e.isStarSparse()) {
+      throw corrupt(offset, "entry '" + display + "': star-style sparse files are not supported");
+    }
+    if (!e.isSparse()) {
+      long size = e.getSize();
+      if (size < 0) {
+        throw corrupt(offset, "entry '" + display + "': negative size " + size);
+      }
+      if (input.seekable()) {
+        if (dataStart + size > input.size()) {
+          throw corrupt(
+              offset,
+              "entry '"
+                  + display
+                  + "': its "
+                  + size
+                  + " bytes of data run past the end of the file; the archive is truncated");
+        }
+        input.discard(size);
+        return TarContent.dense(backing, dataStart, size);
+      }
+      long at = spoolEnd;
+      copy(tar, size, offset, display);
+      return TarContent.dense(backing, at, size);
+    }
+    long size = e.getRealSize();
+    List<TarArchiveStructSparse> map = e.getOrderedSparseHeaders();
+    List<long[]> extents = new ArrayList<>();
+    long end = 0;
+    long stored = 0;
+    for (TarArchiveStructSparse s : map) {
+      if (s.getNumbytes() == 0) {
+        continue;
+      }
+      if (s.getOffset() < end || s.getNumbytes() < 0 || s.getOffset() + s.getNumbytes() > size) {
+        throw corrupt(
+            offset,
+            "entry '"
+                + display
+                + "': sparse map entry "
+                + s.getOffset()
+                + "+"
+                + s.getNumbytes()
+                + " overlaps another or lies beyond the file's size "
+                + size);
+      }
+      extents.add(new long[] {s.getOffset(), s.getNumbytes()});
+      end = s.getOffset() + s.getNumbytes();
+      stored += s.getNumbytes();
+    }
+    int n = extents.size();
+    long[] offsets = new long[n];
+    long[] lengths = new long[n];
+    long[] positions = new long[n];
+    if (input.seekable()) {
+      if (dataStart + stored > input.size()) {
+        throw corrupt(
+            offset,
+            "entry '" + display + "': sparse data runs past the end of the file; truncated");
+      }
+      long p = dataStart;
+      for (int i = 0; i < n; i++) {
+        offsets[i] = extents.get(i)[0];
+        lengths[i] = extents.get(i)[1];
+        positions[i] = p;
+        p += lengths[i];
+      }
+    } else {
+      long logical = 0;
+      for (int i = 0; i < n; i++) {
+        offsets[i] = extents.get(i)[0];
+        lengths[i] = extents.get(i)[1];
+        skipFully(tar, offsets[i] - logical, offset, display);
+        positions[i] = spoolEnd;
+        copy(tar, lengths[i], offset, display);
+        logical = offsets[i] + lengths[i];
+      }
+    }
+    return TarContent.sparse(backing, size, offsets, lengths, positions);
+  }
+
+  /**
+   * Consumes what is left of the current entry's data before the next header is read, so that it is
+   * neither recorded as header bytes nor counted against {@link TarInput#MAX_HEADER_BYTES} (data
+   * left in place was marked with {@link TarInput#discard} and costs nothing here).
+   */
+  private static void drain(TarArchiveInputStream tar) throws IOException {
+    while (tar.skip(Long.MAX_VALUE) > 0) {
+      // the entry's rest, possibly in several pieces (sparse files)
+    }
+  }
+
+  private void skipFully(InputStream tar, long n, long offset, String display) throws IOException {
+    long left = n;
+    while (left > 0) {
+      long s = tar.skip(left);
+      if (s <= 0) {
+        throw corrupt(offset, "entry '" + display + "': data ends early; the archive is truncated");
+      }
+      left -= s;
+    }
+  }
+
+  private void copy(InputStream tar, long n, long offset, String display) throws IOException {
+    FileChannel spool = backing.channel();
+    long left = n;
+    while (left > 0) {
+      int r = tar.read(copyBuffer, 0, (int) Math.min(copyBuffer.length, left));
+      if (r < 0) {
+        throw corrupt(offset, "entry '" + display + "': data ends early; the archive is truncated");
+      }
+      ByteBuffer buf = ByteBuffer.wrap(copyBuffer, 0, r);
+      while (buf.hasRemaining()) {
+        spoolEnd += spool.write(buf, spoolEnd);
+      }
+      left -= r;
+    }
+  }
+
+  private void addXattrs(
+      Entry.Builder b, TarArchiveEntry e, Map<String, byte[]> raw, long offset, String display)
+      throws CorruptInputException {
+    Map<String, byte[]> xattrs = new TreeMap<>();
+    for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+      String key = h.getKey();
+      if (key.startsWith(SCHILY_XATTR) && key.length() > SCHILY_XATTR.length()) {
+        byte[] value = raw.get(key);
+        xattrs.putIfAbsent(
+            key.substring(SCHILY_XATTR.length()),
+            value != null ? value : h.getValue().getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
+      String key = h.getKey();
+      if (key.startsWith(LIBARCHIVE_XATTR) && key.length() > LIBARCHIVE_XATTR.length()) {
+        try {
+          String xname =
+              URLDecoder.decode(key.substring(LIBARCHIVE_XATTR.length()), StandardCharsets.UTF_8);
+          xattrs.put(xname, Base64.getDecoder().decode(h.getValue().trim()));
+        } catch (IllegalArgumentException x) {
+          throw corrupt(
+              offset,
+              "entry '" + display + "': " + key + " is not URL-encoded name = base64 value",
+              x);
+        }
+      }
+    }
+    for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
+      if (x.getKey().isEmpty() || x.getKey().indexOf('\0') >= 0) {
+        throw corrupt(offset, "entry '" + display + "': bad xattr name '" + x.getKey() + "'");
+      }
+      b.xattr(x.getKey(), x.getValue());
+    }
+  }
+
+  private static byte[] rawName(TarArchiveEntry e, Map<String, byte[]> raw) {
+    byte[] v = raw.get(GNU_SPARSE_NAME);
+    if (v == null && !e.isPaxGNUSparse()) {
+      v = raw.get(PAX_PATH);
+    }
+    return v != null ? v : bytesOf(e.getName());
+  }
+
+  private static byte[] rawLink(TarArchiveEntry e, Map<String, byte[]> raw) {
+    byte[] v = raw.get(PAX_LINKPATH);
+    return v != null ? v : bytesOf(e.getLinkName());
+  }
+
+  /**
+   * Names decoded by commons-compress as ISO-8859-1 map back to their bytes exactly; a name that
+   * came from a PAX record we could not find raw was decoded as UTF-8.
+   */
+  private static byte[] bytesOf(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > 0xFF) {
+        return s.getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return s.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private ImagePath safePath(byte[] raw, long offset, String what) throws UnsafePathException {
+    String problem = ImagePath.problem(raw);
+    if (problem != null) {
+      throw new UnsafePathException(
+          name, offset, what + " '" + ImagePath.display(raw) + "': " + problem);
+    }
+    return ImagePath.parse(raw);
+  }
+
+  private static Timestamp timestamp(FileTime t) {
+    if (t == null) {
+      return null;
+    }
+    Instant i = t.toInstant();
+    return new Timestamp(i.getEpochSecond(), i.getNano());
+  }
+
+  /**
+   * commons-compress 1.28 narrows header (octal or GNU base-256) owners to a signed int, so uid
+   * 4000000000 arrives as -294967296; PAX owners arrive as parsed. Owners are unsigned 32-bit.
+   */
+  private static long unsigned32(long id) {
+    return id < 0 && id >= Integer.MIN_VALUE ? id & Entry.MAX_ID : id;
+  }
+
+  private static long alignUp(long v) {
+    return (v + RECORD - 1) / RECORD * RECORD;
+  }
+
+  private CorruptInputException corrupt(long offset, String problem) {
+    return new CorruptInputException(name, offset, problem);
+  }
+
+  private CorruptInputException corrupt(long offset, String problem, Throwable cause) {
+    return new CorruptInputException(name, offset, problem, cause);
+  }
+}
