@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jimg.cli.CliTest.Run;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code jimg ls} over the bundled example rootfs ({@code testdata/examples/rootfs.tar}, made by
  * {@code testdata/examples/make-example.sh}); needs the real tar source.
  */
-@Disabled("enabled after merge of tar source")
 class LsIntegrationTest {
   /** Surefire runs in the module directory; the example lives at the repository root. */
   private static final Path ROOTFS = Path.of("..", "testdata", "examples", "rootfs.tar");

@@ -44,6 +44,9 @@ import java.util.Map;
  * read here: each regular file's {@link Content} reads the host file when a writer needs it and
  * fails if the file has shrunk.
  *
+ * <p>Limits of the JDK: host times after 2262-04-11 come with microseconds only (the JDK truncates
+ * them), and holes in sparse host files are not seen (they are read as zeros).
+ *
  * <p>Immutable once opened; the tree is thread-safe.
  */
 public final class DirectorySource implements Source {

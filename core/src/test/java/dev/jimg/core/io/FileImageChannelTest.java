@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
+import static dev.jimg.core.HostRequirements.require;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -51,7 +51,7 @@ class FileImageChannelTest {
 
   @Test
   void write_oneGibOfZeros_allocatesAlmostNothing() throws Exception {
-    assumeTrue(holesSupported(dir), "the filesystem of the temporary directory has no holes");
+    require(holesSupported(dir), "the filesystem of the temporary directory has no holes");
     Path image = dir.resolve("zeros.img");
     ByteBuffer zeros = ByteBuffer.allocateDirect(MIB);
     try (FileImageChannel ch = FileImageChannel.create(image)) {
@@ -66,7 +66,7 @@ class FileImageChannelTest {
 
   @Test
   void write_dataThenZeroTail_tailIsAHole() throws Exception {
-    assumeTrue(holesSupported(dir), "the filesystem of the temporary directory has no holes");
+    require(holesSupported(dir), "the filesystem of the temporary directory has no holes");
     Path image = dir.resolve("tail.img");
     byte[] data = new byte[8192];
     Arrays.fill(data, (byte) 0x5A);
@@ -80,7 +80,7 @@ class FileImageChannelTest {
 
   @Test
   void setSize_growOnEmptyFile_isAHoleAndReadsZero() throws Exception {
-    assumeTrue(holesSupported(dir), "the filesystem of the temporary directory has no holes");
+    require(holesSupported(dir), "the filesystem of the temporary directory has no holes");
     Path image = dir.resolve("sized.img");
     try (FileImageChannel ch = FileImageChannel.create(image)) {
       ch.setSize(32L * MIB);
