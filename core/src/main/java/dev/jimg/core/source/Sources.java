@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.spi.SourceProvider;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import java.io.IOException;
@@ -9,7 +10,9 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * Opens sources named on a command line or in a spec: a directory, a tar file (compressed or not,
@@ -19,7 +22,20 @@ public final class Sources {
   /** The name that means "a tar stream on standard input". */
   public static final String STDIN = "-";
 
+  /**
+   * Installed providers in a fixed order (by name), so recognition does not depend on the class
+   * path order.
+   */
+  private static final List<SourceProvider> PROVIDERS = loadProviders();
+
   private Sources() {}
+
+  private static List<SourceProvider> loadProviders() {
+    List<SourceProvider> found = new ArrayList<>();
+    ServiceLoader.load(SourceProvider.class, Sources.class.getClassLoader()).forEach(found::add);
+    found.sort(Comparator.comparing(SourceProvider::name));
+    return List.copyOf(found);
+  }
 
   /**
    * Opens one source.
@@ -37,12 +53,27 @@ public final class Sources {
       return DirectorySource.open(p, options);
     }
     if (Files.isRegularFile(p)) {
-      return TarSource.open(p, options);
+      SourceProvider provider = providerFor(p);
+      return provider != null ? provider.open(p, options) : TarSource.open(p, options);
     }
     if (!Files.exists(p)) {
       throw new JimgException(spec + ": no such file or directory");
     }
-    throw new JimgException(spec + ": not a directory, a tar file or '-'");
+    throw new JimgException(spec + ": not a directory, a tar file, a package or '-'");
+  }
+
+  /** The installed provider that recognises the file's first bytes, or {@code null} (a tar). */
+  private static SourceProvider providerFor(Path file) throws IOException {
+    byte[] head;
+    try (InputStream in = Files.newInputStream(file)) {
+      head = in.readNBytes(SourceProvider.PROBE_BYTES);
+    }
+    for (SourceProvider provider : PROVIDERS) {
+      if (provider.recognises(head)) {
+        return provider;
+      }
+    }
+    return null;
   }
 
   /**
