@@ -32,12 +32,15 @@ public final class Cli {
    * Parses {@code args} and runs the command they name.
    *
    * @param stdin what {@code -} as a source reads
-   * @param env the environment (only {@link #DEBUG_VARIABLE} is read today)
+   * @param env the environment ({@link #DEBUG_VARIABLE}; SOURCE_DATE_EPOCH for builds)
    */
   public static int run(
       String[] args, InputStream stdin, PrintWriter out, PrintWriter err, Map<String, String> env) {
     boolean debugFromEnv = isTrue(env.get(DEBUG_VARIABLE));
-    CommandLine cl = new CommandLine(new JimgCommand(stdin));
+    CommandLine cl = new CommandLine(new JimgCommand(stdin, env));
+    CommandLine mkfs = cl.getSubcommands().get("mkfs");
+    mkfs.setUnmatchedOptionsArePositionalParams(true);
+    MkfsCommand.describeFormats(mkfs.getCommandSpec());
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -2,6 +2,7 @@
 package dev.jimg.cli;
 
 import java.io.InputStream;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {LsCommand.class, HelpCommand.class},
+    subcommands = {LsCommand.class, MkfsCommand.class, HelpCommand.class},
     description = {
       "Reproducible filesystem and disk images (ext4, squashfs, FAT, GPT) from directories, tars"
           + " and .deb packages, in pure Java and without root."
@@ -30,6 +31,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  jimg ls testdata/examples/rootfs.tar",
+      "  jimg mkfs ext4 root.img testdata/examples/rootfs.tar",
       "  jimg help ls"
     })
 final class JimgCommand implements Callable<Integer> {
@@ -37,6 +39,7 @@ final class JimgCommand implements Callable<Integer> {
   static final String DEBUG_OPTION = "--debug";
 
   private final InputStream stdin;
+  private final Map<String, String> environment;
 
   @Spec private CommandSpec spec;
 
@@ -46,8 +49,14 @@ final class JimgCommand implements Callable<Integer> {
       description = "On failure, print the stack trace too (also JIMG_DEBUG=1).")
   private boolean debug;
 
-  JimgCommand(InputStream stdin) {
+  JimgCommand(InputStream stdin, Map<String, String> environment) {
     this.stdin = stdin;
+    this.environment = Map.copyOf(environment);
+  }
+
+  /** The environment the command runs in (SOURCE_DATE_EPOCH is read from it). */
+  Map<String, String> environment() {
+    return environment;
   }
 
   /** What {@code -} reads. */

@@ -29,6 +29,14 @@ public interface FilesystemProvider {
   SortedMap<String, String> writerOptions();
 
   /**
+   * The options of {@link #writerOptions()} that are flags (on when given, {@code "true"}): the
+   * command line never takes the next word as their value. Empty by default.
+   */
+  default java.util.Set<String> writerFlags() {
+    return java.util.Set.of();
+  }
+
+  /**
    * A writer configured by {@code options} (keys from {@link #writerOptions()}, values as the user
    * typed them).
    *

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.InvalidOptionException;
+import dev.jimg.core.Sizes;
+import dev.jimg.core.io.AtomicOutput;
+import dev.jimg.core.io.FileImageChannel;
+import dev.jimg.core.progress.ProgressListener;
+import dev.jimg.core.repro.BuildClock;
+import dev.jimg.core.repro.Identities;
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.Sources;
+import dev.jimg.core.spi.FilesystemOptions;
+import dev.jimg.core.spi.FilesystemProvider;
+import dev.jimg.core.spi.FilesystemWriter;
+import dev.jimg.core.spi.Filesystems;
+import dev.jimg.core.spi.WriteContext;
+import dev.jimg.core.spi.WriteResult;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.Timestamp;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jimg mkfs TYPE IMAGE SOURCE...}: writes one filesystem image from layered sources through
+ * the format's {@link FilesystemProvider}. Options the format defines ({@code --block-size 4096},
+ * {@code --label root}, {@code --no-journal}) are passed to it by name; the options below are
+ * common to every format.
+ */
+@Command(
+    name = "mkfs",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Write a filesystem image of TYPE from the tree that the sources make (layered left to"
+          + " right, as in 'jimg ls').",
+      "Format options are given as --NAME VALUE or --NAME=VALUE (a flag alone means true); 'jimg"
+          + " mkfs --help' lists them for every installed type. The image is written to a"
+          + " temporary file beside IMAGE and renamed into place only when complete.",
+      "Times: --time, else SOURCE_DATE_EPOCH (newer times are clamped to it), else the newest"
+          + " time in the input. Identities (UUIDs, volume ids, hash seeds) come from --seed, else"
+          + " from a hash of the input's metadata and the options."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  jimg mkfs ext4 root.img rootfs.tar",
+      "  jimg mkfs ext4 --size 2G --label root --seed demo root.img base.tar.zst overlay/",
+      "  SOURCE_DATE_EPOCH=1704067200 jimg mkfs squashfs --compression xz usr.sqfs usr/",
+      "  jimg mkfs fat --label ESP esp.img boot/"
+    },
+    sortOptions = false)
+final class MkfsCommand implements Callable<Integer> {
+  @ParentCommand private JimgCommand parent;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--seed",
+      paramLabel = "SEED",
+      description =
+          "Derive every identity from SEED (a UUID is taken as its 16 bytes, as systemd-repart"
+              + " does; any other text as its UTF-8 bytes).")
+  private String seed;
+
+  @Option(
+      names = "--time",
+      paramLabel = "TIME",
+      description =
+          "The build time: @SECONDS since 1970 or ISO-8601 UTC (2024-01-01T00:00:00Z). Newer"
+              + " times in the input are clamped to it. Overrides SOURCE_DATE_EPOCH.")
+  private String time;
+
+  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
+  private boolean rootOwner;
+
+  @Option(
+      names = "--replace",
+      description =
+          "Let a later source replace a directory by a file or the reverse (default: an error).")
+  private boolean replace;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing on success.")
+  private boolean quiet;
+
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "TYPE IMAGE SOURCE",
+      description = {
+        "TYPE: the filesystem (ext4, ext3, ext2, squashfs, fat: those installed).",
+        "IMAGE: the file to write (replaced if it exists).",
+        "SOURCE: a directory, a tar file (compressed or not), a .deb or '-' (tar on standard"
+            + " input); several are layered."
+      })
+  private List<String> words;
+
+  @Override
+  public Integer call() throws IOException {
+    Filesystems filesystems = Filesystems.installed(MkfsCommand.class.getClassLoader());
+    String type = words.get(0);
+    FilesystemProvider provider = filesystems.provider(type);
+    Arguments args = Arguments.split(words.subList(1, words.size()), provider);
+    if (args.positional.size() < 2) {
+      throw new ParameterException(
+          spec.commandLine(), "Missing IMAGE or SOURCE: give 'jimg mkfs TYPE IMAGE SOURCE...'");
+    }
+    Path image = Path.of(args.positional.get(0));
+    List<String> sources = args.positional.subList(1, args.positional.size());
+
+    SourceOptions sourceOptions = SourceOptions.defaults().withRootOwner(rootOwner);
+    PrintWriter out = spec.commandLine().getOut();
+    try (Sources.LayeredSource layered =
+        Sources.openLayered(sources, parent.stdin(), sourceOptions, replace)) {
+      FileTree input = layered.tree();
+      BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
+      FileTree tree = clock.clampTimes(input);
+      Identities identities = identities(tree, type, args.formatOptions);
+      FilesystemWriter writer =
+          provider.newWriter(args.formatOptions, new WriteContext(clock, identities));
+      long size = writer.plan(tree);
+      WriteResult result;
+      try (AtomicOutput output = AtomicOutput.create(image)) {
+        FileImageChannel channel = output.channel();
+        channel.setSize(size);
+        result = writer.write(tree, channel, ProgressListener.NONE);
+        output.commit();
+      }
+      if (!quiet) {
+        out.println(summary(image, type, size, result));
+      }
+    }
+    out.flush();
+    return Cli.EXIT_OK;
+  }
+
+  private Identities identities(FileTree tree, String type, Map<String, String> options) {
+    if (seed != null) {
+      try {
+        return Identities.fromSeed(UUID.fromString(seed));
+      } catch (IllegalArgumentException notAUuid) {
+        return Identities.fromSeed(seed.getBytes(StandardCharsets.UTF_8));
+      }
+    }
+    return Identities.fromSeed(
+        Identities.seedFor(tree, FilesystemOptions.fingerprint(type, options)));
+  }
+
+  private static String summary(Path image, String type, long size, WriteResult result) {
+    StringBuilder sb =
+        new StringBuilder()
+            .append(image)
+            .append(": ")
+            .append(type)
+            .append(", ")
+            .append(Sizes.format(size))
+            .append(" (")
+            .append(Sizes.thousands(size))
+            .append(" bytes)");
+    result.filesystemUuid().ifPresent(u -> sb.append(", UUID ").append(u));
+    result.label().ifPresent(l -> sb.append(", label '").append(l).append('\''));
+    return sb.toString();
+  }
+
+  /** Appends each installed format and its options to the help text. */
+  static void describeFormats(CommandSpec spec) {
+    Filesystems filesystems = Filesystems.installed(MkfsCommand.class.getClassLoader());
+    List<String> lines = new ArrayList<>(List.of(spec.usageMessage().footer()));
+    lines.add("");
+    if (filesystems.types().isEmpty()) {
+      lines.add("No filesystem formats are installed.");
+    }
+    for (String type : filesystems.types()) {
+      FilesystemProvider p;
+      try {
+        p = filesystems.provider(type);
+      } catch (InvalidOptionException impossible) {
+        continue;
+      }
+      lines.add("Options of " + p.description() + ":");
+      p.writerOptions()
+          .forEach(
+              (name, text) ->
+                  lines.add(
+                      String.format(
+                          java.util.Locale.ROOT,
+                          "  --%-22s %s",
+                          name + (p.writerFlags().contains(name) ? "" : " V"),
+                          text)));
+    }
+    spec.usageMessage().footer(lines.toArray(new String[0]));
+  }
+
+  /** Parses {@code --time}: {@code @SECONDS} or an ISO-8601 instant. */
+  static Optional<Timestamp> parseTime(String text) throws InvalidOptionException {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      if (text.startsWith("@")) {
+        return Optional.of(Timestamp.ofSeconds(Long.parseLong(text.substring(1))));
+      }
+      return Optional.of(Timestamp.of(Instant.parse(text)));
+    } catch (NumberFormatException | DateTimeException e) {
+      throw new InvalidOptionException(
+          "--time: '"
+              + text
+              + "' is not a time; use @SECONDS since 1970 or ISO-8601 UTC like"
+              + " 2024-01-01T00:00:00Z");
+    }
+  }
+
+  /** The words after TYPE, split into IMAGE/SOURCE and the format's own options. */
+  static final class Arguments {
+    final List<String> positional = new ArrayList<>();
+    final Map<String, String> formatOptions = new TreeMap<>();
+
+    /**
+     * {@code --name=value}, {@code --name value}, or {@code --name} alone (true) when the next word
+     * is missing or is itself an option; a name the format marks as a flag never takes a value.
+     * Unknown names are left for the format to refuse, listing the ones it knows. {@code --} ends
+     * options.
+     */
+    static Arguments split(List<String> words, FilesystemProvider provider)
+        throws InvalidOptionException {
+      Arguments a = new Arguments();
+      boolean optionsEnded = false;
+      for (int i = 0; i < words.size(); i++) {
+        String w = words.get(i);
+        if (optionsEnded || !w.startsWith("--") || w.length() == 2) {
+          if (w.equals("--") && !optionsEnded) {
+            optionsEnded = true;
+          } else {
+            a.positional.add(w);
+          }
+          continue;
+        }
+        String name = w.substring(2);
+        String value;
+        int eq = name.indexOf('=');
+        if (eq >= 0) {
+          value = name.substring(eq + 1);
+          name = name.substring(0, eq);
+        } else if (provider.writerFlags().contains(name)
+            || i + 1 >= words.size()
+            || words.get(i + 1).startsWith("-")) {
+          value = "true";
+        } else {
+          value = words.get(++i);
+        }
+        if (a.formatOptions.put(name, value) != null) {
+          throw new InvalidOptionException("--" + name + " is given twice");
+        }
+      }
+      return a;
+    }
+  }
+}

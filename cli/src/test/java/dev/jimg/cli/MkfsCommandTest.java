@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import static dev.jimg.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.cli.CliTest.Run;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The mkfs verb, end to end with the example tar and the test-only "testfs" format. */
+class MkfsCommandTest {
+  static final String EXAMPLE = Path.of("..", "testdata", "examples", "rootfs.tar").toString();
+
+  @TempDir Path tmp;
+
+  private String image() throws IOException {
+    return Files.readString(tmp.resolve("out.img"), StandardCharsets.ISO_8859_1);
+  }
+
+  @Test
+  void mkfs_example_writesImageAndPrintsSummary() throws IOException {
+    Run r = run("mkfs", "testfs", tmp.resolve("out.img").toString(), EXAMPLE);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("out.img: testfs, 64 KiB (65,536 bytes), UUID ");
+    assertThat(Files.size(tmp.resolve("out.img"))).isEqualTo(TestFsProvider.DEFAULT_SIZE);
+    assertThat(image()).startsWith("TESTFS\n").contains("\nusr/bin/hello 33 ");
+  }
+
+  @Test
+  void mkfs_formatOptions_allSpellingsReachTheFormat() throws IOException {
+    Run r =
+        run(
+            "mkfs",
+            "testfs",
+            "--size",
+            "128K",
+            "--check",
+            tmp.resolve("out.img").toString(),
+            "--label=root",
+            EXAMPLE);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(Files.size(tmp.resolve("out.img"))).isEqualTo(128 * 1024);
+    assertThat(image()).contains("options {check=true, label=root, size=128K}");
+    assertThat(r.out()).contains("label 'root'");
+  }
+
+  @Test
+  void mkfs_twice_identicalBytes_andSeedChangesIdentity() throws IOException {
+    run("mkfs", "testfs", tmp.resolve("a.img").toString(), EXAMPLE);
+    run("mkfs", "testfs", tmp.resolve("b.img").toString(), EXAMPLE);
+    run("mkfs", "testfs", "--seed", "demo", tmp.resolve("c.img").toString(), EXAMPLE);
+    byte[] a = Files.readAllBytes(tmp.resolve("a.img"));
+    assertThat(Files.readAllBytes(tmp.resolve("b.img"))).isEqualTo(a);
+    assertThat(Files.readAllBytes(tmp.resolve("c.img"))).isNotEqualTo(a);
+  }
+
+  @Test
+  void mkfs_sourceDateEpoch_setsTimeAndClamps() throws IOException {
+    Run r =
+        run(
+            Map.of("SOURCE_DATE_EPOCH", "1704067200"),
+            "mkfs",
+            "testfs",
+            tmp.resolve("out.img").toString(),
+            EXAMPLE);
+    assertThat(r.code()).isZero();
+    // the example's files are from 2025-2026: all clamped to 2024-01-01
+    assertThat(image())
+        .contains("time 2024-01-01T00:00:00Z\n")
+        .contains("\nusr/bin/hello 33 2024-01-01T00:00:00Z\n");
+  }
+
+  @Test
+  void mkfs_explicitTime_overridesSourceDateEpoch() throws IOException {
+    Run r =
+        run(
+            Map.of("SOURCE_DATE_EPOCH", "1704067200"),
+            "mkfs",
+            "testfs",
+            "--time",
+            "@1000",
+            tmp.resolve("out.img").toString(),
+            EXAMPLE);
+    assertThat(r.code()).isZero();
+    assertThat(image()).contains("time 1970-01-01T00:16:40Z\n");
+  }
+
+  @Test
+  void mkfs_malformedSourceDateEpoch_failsNamingIt() {
+    Run r =
+        run(
+            Map.of("SOURCE_DATE_EPOCH", "yesterday"),
+            "mkfs",
+            "testfs",
+            tmp.resolve("out.img").toString(),
+            EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("jimg: ").contains("SOURCE_DATE_EPOCH").contains("yesterday");
+    assertThat(tmp.resolve("out.img")).doesNotExist();
+  }
+
+  @Test
+  void mkfs_failureDuringWrite_leavesNoFileBehind() throws IOException {
+    Run r = run("mkfs", "testfs", "--fail-after-write", tmp.resolve("out.img").toString(), EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).isEqualTo("jimg: testfs: failing after the write, as asked\n");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
+  void mkfs_unknownFormatOption_failsListingKnownOnes() {
+    Run r = run("mkfs", "testfs", "--blocksize", "4096", tmp.resolve("o.img").toString(), EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("blocksize").contains("known options: check, fail-after-write");
+  }
+
+  @Test
+  void mkfs_unknownType_failsListingTypes() {
+    Run r = run("mkfs", "ntfs", tmp.resolve("o.img").toString(), EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("ntfs").contains("testfs");
+  }
+
+  @Test
+  void mkfs_missingSource_isUsageError() {
+    Run r = run("mkfs", "testfs", tmp.resolve("o.img").toString());
+    assertThat(r.code()).isEqualTo(2);
+  }
+
+  @Test
+  void mkfs_help_listsFormatsAndTheirOptions() {
+    Run r = run("mkfs", "--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .startsWith("Usage: jimg mkfs")
+        .contains("Options of testfs (a listing, for tests):")
+        .contains("--size V")
+        .contains("--check ")
+        .contains("jimg mkfs ext4 root.img rootfs.tar");
+  }
+}
