@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
-import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,14 +48,7 @@ final class LsCommand implements Callable<Integer> {
   @Option(names = "--xattrs", description = "Show extended attributes, one line each.")
   private boolean xattrs;
 
-  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
-  private boolean rootOwner;
-
-  @Option(
-      names = "--replace",
-      description =
-          "Let a later source replace a directory by a file or the reverse (default: an error).")
-  private boolean replace;
+  @Mixin private LayeringOptions layering;
 
   @Parameters(
       arity = "1..*",
@@ -65,12 +58,10 @@ final class LsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SourceOptions options = SourceOptions.defaults().withRootOwner(rootOwner);
     TreeListing listing =
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
-    try (Sources.LayeredSource layered =
-        Sources.openLayered(sources, parent.stdin(), options, replace)) {
+    try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
       listing.write(layered.tree(), out);
     }
     out.flush();

@@ -8,7 +8,6 @@ import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.BuildClock;
 import dev.jimg.core.repro.Identities;
-import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
 import dev.jimg.core.spi.FilesystemOptions;
 import dev.jimg.core.spi.FilesystemProvider;
@@ -32,6 +31,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -89,14 +89,7 @@ final class MkfsCommand implements Callable<Integer> {
               + " times in the input are clamped to it. Overrides SOURCE_DATE_EPOCH.")
   private String time;
 
-  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
-  private boolean rootOwner;
-
-  @Option(
-      names = "--replace",
-      description =
-          "Let a later source replace a directory by a file or the reverse (default: an error).")
-  private boolean replace;
+  @Mixin private LayeringOptions layering;
 
   @Option(
       names = {"-q", "--quiet"},
@@ -127,10 +120,8 @@ final class MkfsCommand implements Callable<Integer> {
     Path image = Path.of(args.positional.get(0));
     List<String> sources = args.positional.subList(1, args.positional.size());
 
-    SourceOptions sourceOptions = SourceOptions.defaults().withRootOwner(rootOwner);
     PrintWriter out = spec.commandLine().getOut();
-    try (Sources.LayeredSource layered =
-        Sources.openLayered(sources, parent.stdin(), sourceOptions, replace)) {
+    try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
       FileTree input = layered.tree();
       BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
       FileTree tree = clock.clampTimes(input);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.Sources;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The options of every verb that reads layered sources ({@code ls}, {@code mkfs}): a mixin. */
+final class LayeringOptions {
+  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
+  boolean rootOwner;
+
+  @Option(
+      names = "--replace",
+      description =
+          "Let a later source replace a directory by a file or the reverse (default: an error).")
+  boolean replace;
+
+  /** Opens {@code specs} layered left to right with these options. */
+  Sources.LayeredSource open(List<String> specs, InputStream stdin) throws IOException {
+    return Sources.openLayered(
+        specs, stdin, SourceOptions.defaults().withRootOwner(rootOwner), replace);
+  }
+}
