@@ -36,8 +36,22 @@ public final class Cli {
    */
   public static int run(
       String[] args, InputStream stdin, PrintWriter out, PrintWriter err, Map<String, String> env) {
+    return run(args, stdin, out, err, env, false);
+  }
+
+  /**
+   * As {@link #run(String[], InputStream, PrintWriter, PrintWriter, Map)}; with {@code terminal}
+   * set, long work shows its progress on {@code err}.
+   */
+  public static int run(
+      String[] args,
+      InputStream stdin,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      boolean terminal) {
     boolean debugFromEnv = isTrue(env.get(DEBUG_VARIABLE));
-    CommandLine cl = new CommandLine(new JimgCommand(stdin, env));
+    CommandLine cl = new CommandLine(new JimgCommand(stdin, env, terminal));
     CommandLine mkfs = cl.getSubcommands().get("mkfs");
     mkfs.setUnmatchedOptionsArePositionalParams(true);
     MkfsCommand.describeFormats(mkfs.getCommandSpec());

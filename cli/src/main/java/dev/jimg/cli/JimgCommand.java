@@ -40,6 +40,7 @@ final class JimgCommand implements Callable<Integer> {
 
   private final InputStream stdin;
   private final Map<String, String> environment;
+  private final boolean terminal;
 
   @Spec private CommandSpec spec;
 
@@ -49,9 +50,15 @@ final class JimgCommand implements Callable<Integer> {
       description = "On failure, print the stack trace too (also JIMG_DEBUG=1).")
   private boolean debug;
 
-  JimgCommand(InputStream stdin, Map<String, String> environment) {
+  JimgCommand(InputStream stdin, Map<String, String> environment, boolean terminal) {
     this.stdin = stdin;
     this.environment = Map.copyOf(environment);
+    this.terminal = terminal;
+  }
+
+  /** Whether the user watches a terminal (then progress is shown on standard error). */
+  boolean terminal() {
+    return terminal;
   }
 
   /** The environment the command runs in (SOURCE_DATE_EPOCH is read from it). */

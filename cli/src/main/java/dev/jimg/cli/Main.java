@@ -20,7 +20,7 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(
             new BufferedWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
-    int code = Cli.run(args, System.in, out, err, System.getenv());
+    int code = Cli.run(args, System.in, out, err, System.getenv(), System.console() != null);
     out.flush();
     err.flush();
     System.exit(code);

@@ -133,7 +133,15 @@ final class MkfsCommand implements Callable<Integer> {
       try (AtomicOutput output = AtomicOutput.create(image)) {
         FileImageChannel channel = output.channel();
         channel.setSize(size);
-        result = writer.write(tree, channel, ProgressListener.NONE);
+        ProgressListener progress =
+            ProgressRenderer.forTerminal(parent.terminal() && !quiet, spec.commandLine().getErr());
+        try {
+          result = writer.write(tree, channel, progress);
+        } finally {
+          if (progress instanceof ProgressRenderer renderer) {
+            renderer.finish();
+          }
+        }
         output.commit();
       }
       if (!quiet) {
