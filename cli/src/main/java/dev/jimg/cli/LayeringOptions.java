@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import dev.jimg.core.source.Manifest;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
+import dev.jimg.core.tree.FileTree;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -19,9 +23,26 @@ final class LayeringOptions {
           "Let a later source replace a directory by a file or the reverse (default: an error).")
   boolean replace;
 
+  @Option(
+      names = "--manifest",
+      paramLabel = "FILE",
+      description =
+          "Apply a manifest after layering: add devices, directories, links; set modes, owners,"
+              + " times, xattrs (see docs/manifest.md). May be repeated; applied in order.")
+  List<Path> manifests = new ArrayList<>();
+
   /** Opens {@code specs} layered left to right with these options. */
   Sources.LayeredSource open(List<String> specs, InputStream stdin) throws IOException {
     return Sources.openLayered(
         specs, stdin, SourceOptions.defaults().withRootOwner(rootOwner), replace);
+  }
+
+  /** The layered tree with the manifests applied. */
+  FileTree tree(Sources.LayeredSource layered) throws IOException {
+    FileTree tree = layered.tree();
+    for (Path m : manifests) {
+      tree = Manifest.parse(m).applyTo(tree);
+    }
+    return tree;
   }
 }

@@ -62,7 +62,7 @@ final class LsCommand implements Callable<Integer> {
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
     try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
-      listing.write(layered.tree(), out);
+      listing.write(layering.tree(layered), out);
     }
     out.flush();
     return Cli.EXIT_OK;

@@ -122,7 +122,7 @@ final class MkfsCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
-      FileTree input = layered.tree();
+      FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
       FileTree tree = clock.clampTimes(input);
       Identities identities = identities(tree, type, args.formatOptions);

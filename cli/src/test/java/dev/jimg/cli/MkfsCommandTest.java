@@ -149,4 +149,17 @@ class MkfsCommandTest {
         .contains("--check ")
         .contains("jimg mkfs ext4 root.img rootfs.tar");
   }
+
+  @Test
+  void lsManifestOption_addsDeviceAndChangesOwner() throws IOException {
+    Path manifest = tmp.resolve("m.txt");
+    Files.writeString(
+        manifest, "/dev/console c 0600 0 5 5 1\n/usr/** m - 7 7\n", StandardCharsets.UTF_8);
+    Run r = run("ls", "--manifest", manifest.toString(), EXAMPLE);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.out())
+        .contains("c 0600 0:5 0 1970-01-01T00:00:00Z dev/console 5,1\n")
+        .contains(" 7:7 ")
+        .doesNotContain("0:0 33 2026-01-01T00:00:00Z usr/bin/hello\n");
+  }
 }
