@@ -48,7 +48,7 @@ public final class DebData implements Source {
     try {
       try (InputStream data = pkg.openDataTar();
           OutputStream sink = Files.newOutputStream(copy);
-          TeeStream tee = new TeeStream(data, sink)) {
+          TeeStream tee = new TeeStream(new Checked(data, pkg), sink)) {
         tar = TarSource.read(tee, pkg.dataResource(), options);
         drain(tee, pkg);
       }
@@ -115,6 +115,48 @@ public final class DebData implements Source {
   @Override
   public void close() throws IOException {
     tar.close();
+  }
+
+  /**
+   * Turns the decompressor's plain {@link IOException}s (a bad CRC, a damaged block) into {@link
+   * CorruptInputException}s naming the package and member.
+   */
+  private static final class Checked extends FilterInputStream {
+    private final DebPackage pkg;
+
+    Checked(InputStream in, DebPackage pkg) {
+      super(in);
+      this.pkg = pkg;
+    }
+
+    private IOException wrap(IOException e) {
+      if (e instanceof JimgException) {
+        return e;
+      }
+      return new CorruptInputException(
+          pkg.dataResource(),
+          pkg.dataOffset(),
+          "the compressed data archive is damaged or truncated: " + e.getMessage(),
+          e);
+    }
+
+    @Override
+    public int read() throws IOException {
+      try {
+        return super.read();
+      } catch (IOException e) {
+        throw wrap(e);
+      }
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return super.read(b, off, len);
+      } catch (IOException e) {
+        throw wrap(e);
+      }
+    }
   }
 
   /** Copies every byte read through it to a sink. */
