@@ -71,6 +71,9 @@ public final class DebPackage {
   private final DebCompression dataCompression;
   private final long dataOffset;
   private final long dataLength;
+  private final String formatVersion;
+  private final long controlLength;
+  private final long fileSize;
 
   private DebPackage(
       Path file,
@@ -79,7 +82,13 @@ public final class DebPackage {
       String dataMemberName,
       DebCompression dataCompression,
       long dataOffset,
-      long dataLength) {
+      long dataLength,
+      String formatVersion,
+      long controlLength,
+      long fileSize) {
+    this.formatVersion = formatVersion;
+    this.controlLength = controlLength;
+    this.fileSize = fileSize;
     this.file = file;
     this.resource = file.toString();
     this.control = control;
@@ -123,6 +132,8 @@ public final class DebPackage {
       ControlParagraph control = null;
       Map<String, ControlMember> members = null;
       String controlName = null;
+      String version = null;
+      long controlLength = 0;
       while (true) {
         long headerOffset = counting.count();
         ArArchiveEntry e;
@@ -170,7 +181,9 @@ public final class DebPackage {
                 headerOffset,
                 "the first member must be '" + DEBIAN_BINARY + "', found '" + name + "'");
           }
-          checkVersion(resource, dataStart, readMember(ar, name, length, 64, resource, dataStart));
+          version =
+              checkVersion(
+                  resource, dataStart, readMember(ar, name, length, 64, resource, dataStart));
         } else if (name.startsWith("_")) {
           // reserved for additions (deb(5)); skipped as dpkg does
         } else if (controlName == null) {
@@ -191,6 +204,7 @@ public final class DebPackage {
                         + "'");
           }
           controlName = name;
+          controlLength = length;
           byte[] bytes = readMember(ar, name, length, MAX_CONTROL_BYTES, resource, dataStart);
           members = readControlTar(resource, name, c, bytes, dataStart);
           ControlMember cf = members.get("control");
@@ -218,7 +232,8 @@ public final class DebPackage {
                         + name
                         + "'");
           }
-          return new DebPackage(file, control, members, name, c, dataStart, length);
+          return new DebPackage(
+              file, control, members, name, c, dataStart, length, version, controlLength, fileSize);
         }
         index++;
       }
@@ -249,7 +264,7 @@ public final class DebPackage {
     return bytes;
   }
 
-  private static void checkVersion(String resource, long offset, byte[] content)
+  private static String checkVersion(String resource, long offset, byte[] content)
       throws CorruptInputException {
     String text = new String(content, StandardCharsets.US_ASCII);
     int nl = text.indexOf('\n');
@@ -263,6 +278,7 @@ public final class DebPackage {
               + first.strip()
               + "'; only format 2.x (\"2.0\\n\") is supported");
     }
+    return first;
   }
 
   private static Map<String, ControlMember> readControlTar(
@@ -360,6 +376,21 @@ public final class DebPackage {
       }
     }
     return s.append("'").toString();
+  }
+
+  /** The format version from {@code debian-binary} ({@code "2.0"}). */
+  public String formatVersion() {
+    return formatVersion;
+  }
+
+  /** The stored (compressed) size of the control member. */
+  public long controlArchiveSize() {
+    return controlLength;
+  }
+
+  /** The size of the .deb file. */
+  public long fileSize() {
+    return fileSize;
   }
 
   /** The file this package was read from. */
