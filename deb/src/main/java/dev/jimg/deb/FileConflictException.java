@@ -24,7 +24,7 @@ public final class FileConflictException extends TreeConflictException {
             + ", which is also in package "
             + owner
             + "; add 'Replaces: "
-            + owner
+            + owner.replaceFirst(":.*", "")
             + "' to "
             + intruder
             + " or leave one of them out");
