@@ -90,6 +90,19 @@ public final class DebUnpacker {
   }
 
   /**
+   * Whether {@code file} is a Debian package (by its first bytes, as {@link DebSourceProvider}
+   * recognises it), so that callers can send packages here and other sources elsewhere.
+   */
+  public static boolean isDeb(Path file) throws IOException {
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return false;
+    }
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      return DebPackage.looksLikeDeb(in.readNBytes(dev.jimg.core.spi.SourceProvider.PROBE_BYTES));
+    }
+  }
+
+  /**
    * An unpacker that starts from {@code base} (an empty tree, a merged-/usr skeleton, a rootfs).
    */
   public static DebUnpacker over(FileTree base) {

@@ -231,6 +231,29 @@ class DebUnpackerTest {
   }
 
   @Test
+  void isDeb_byContentNotName() throws Exception {
+    assertThat(DebUnpacker.isDeb(Fixtures.path(Fixtures.HELLO))).isTrue();
+    Path renamed = tmp.resolve("hello.tar");
+    Files.copy(Fixtures.path(Fixtures.HELLO), renamed);
+    assertThat(DebUnpacker.isDeb(renamed)).isTrue();
+    Path notDeb = tmp.resolve("x.deb");
+    Files.writeString(notDeb, "!<arch>\n/               0 ");
+    assertThat(DebUnpacker.isDeb(notDeb)).isFalse();
+    assertThat(DebUnpacker.isDeb(tmp)).isFalse();
+  }
+
+  @Test
+  void unpack_fileOverDirectoryOfEarlierPackage_errorNamesPackage() throws Exception {
+    FileTree base =
+        new FileTreeBuilder()
+            .put(ImagePath.of("usr/bin/tiny"), Entry.directory(0755, Timestamp.EPOCH))
+            .build();
+    assertThatThrownBy(() -> DebUnpacker.over(base).unpack(debs(Fixtures.TINY_GZ)))
+        .isInstanceOf(dev.jimg.core.TreeConflictException.class)
+        .hasMessageContaining("jimg-tiny_1.0-1_all.gzip.deb: package jimg-tiny: usr/bin/tiny");
+  }
+
+  @Test
   void unpack_sameFileInTwoPackages_conflictNamesBoth() {
     assertThatThrownBy(
             () -> DebUnpacker.over(FileTree.empty()).unpack(debs(Fixtures.TINY_GZ, Fixtures.CLASH)))
