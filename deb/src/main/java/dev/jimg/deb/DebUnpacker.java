@@ -221,6 +221,9 @@ public final class DebUnpacker {
     final ControlParagraph stanza;
     final List<byte[]> list = new ArrayList<>();
 
+    /** Whether {@link #list} differs from what the base tree holds (always, for new packages). */
+    boolean listChanged;
+
     Installed(String infoName, String name, DebPackage pkg, ControlParagraph stanza) {
       this.infoName = infoName;
       this.name = name;
@@ -257,6 +260,7 @@ public final class DebUnpacker {
                     : " is given twice"));
       }
       Installed me = new Installed(info, pkg.packageName(), pkg, null);
+      me.listChanged = true;
       unpackOne(builder, d, me, owners, ownerLine, db);
       db.put(info, me);
       stanzas.put(info, stanzaFor(d, pkg));
@@ -340,6 +344,7 @@ public final class DebUnpacker {
           }
           byte[] old = ownerLine.get(real);
           owner.list.removeIf(l -> java.util.Arrays.equals(l, old));
+          owner.listChanged = true;
         }
         if (pendingConffiles.contains(path)) {
           // dpkg --unpack leaves a new conffile as NAME.dpkg-new; --configure installs it
@@ -538,6 +543,9 @@ public final class DebUnpacker {
       putFile(builder, archFile, (arch + "\n").getBytes(StandardCharsets.US_ASCII), 0644, dbTime);
     }
     for (Installed i : db.values()) {
+      if (!i.listChanged) {
+        continue;
+      }
       ByteArrayOutputStream list = new ByteArrayOutputStream();
       for (byte[] line : i.list) {
         list.write(line);
