@@ -59,6 +59,22 @@ class DebPackageCorruptTest {
   }
 
   @Test
+  void sourcesOpen_truncatedDeb_typedErrorFromProvider() throws Exception {
+    byte[] good = Files.readAllBytes(Fixtures.path(Fixtures.TINY_XZ));
+    Path f = write("cut.deb", Arrays.copyOf(good, good.length - 40));
+    assertThatThrownBy(
+            () ->
+                dev.jimg.core.source.Sources.open(
+                        f.toString(),
+                        new java.io.ByteArrayInputStream(new byte[0]),
+                        SourceOptions.defaults())
+                    .close())
+        .isInstanceOf(CorruptInputException.class)
+        .hasMessageContaining("cut.deb")
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
   void read_flippedByteInData_typedError() throws Exception {
     byte[] good = Files.readAllBytes(Fixtures.path(Fixtures.TINY_GZ));
     DebPackage pkg = Fixtures.open(Fixtures.TINY_GZ);
