@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.deb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
+import dev.jimg.testdata.HostTree;
+import dev.jimg.testdata.TreeManifest;
+import dev.jimg.testdata.TreeManifestAssert;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's end-to-end check on a real package set, opt-in because the packages stay out of git:
+ * {@code mvn ... -Djimg.deb.corpus=DIR} with DIR holding .deb files (e.g. {@code apt-get download}
+ * of a bookworm minbase set; see bench/deb-unpack.sh). Unpacked over merged-/usr symlinks in file
+ * name order, the files must equal {@code dpkg-deb --fsys-tarfile | tar -x
+ * --keep-directory-symlink} of the same packages, and {@code dpkg-query --admindir} must list every
+ * package.
+ */
+class DebMinbaseTest {
+  @TempDir Path tmp;
+
+  static FileTree mergedUsr() throws Exception {
+    Timestamp t = Timestamp.ofSeconds(1_704_067_200L);
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, t));
+    for (String d : List.of("usr", "usr/bin", "usr/sbin", "usr/lib", "usr/lib64")) {
+      b.put(ImagePath.of(d), Entry.directory(0755, t));
+    }
+    for (String l : List.of("bin", "sbin", "lib", "lib64")) {
+      b.put(ImagePath.of(l), Entry.symlink("usr/" + l, t));
+    }
+    return b.build();
+  }
+
+  @Test
+  void unpack_realPackageSet_equalsDpkgDebTarExtractAndDpkgQueryListsAll() throws Exception {
+    String corpus = System.getProperty("jimg.deb.corpus");
+    Assumptions.assumeTrue(corpus != null, "set -Djimg.deb.corpus=DIR of .deb files");
+    Fixtures.requireDpkg("dpkg-query");
+    List<Path> debs;
+    try (Stream<Path> s = Files.list(Path.of(corpus))) {
+      debs = s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
+    }
+    FileTree base = mergedUsr();
+    long start = System.nanoTime();
+    try (UnpackedTree t = DebUnpacker.over(base).unpack(debs)) {
+      long ours = System.nanoTime() - start;
+
+      Path ref = tmp.resolve("ref");
+      HostTree.write(base, ref);
+      long refStart = System.nanoTime();
+      for (Path deb : debs) {
+        Fixtures.run(
+            "sh",
+            "-c",
+            "dpkg-deb --fsys-tarfile \"$1\" | tar -x --keep-directory-symlink --no-overwrite-dir"
+                + " -C \"$2\"",
+            "sh",
+            deb.toString(),
+            ref.toString());
+      }
+      long theirs = System.nanoTime() - refStart;
+      System.err.printf(
+          "jimg: %d packages unpacked in %d ms; dpkg-deb | tar loop %d ms%n",
+          debs.size(), ours / 1_000_000, theirs / 1_000_000);
+
+      // our tree without the database, conffiles of unpacked packages back at their names
+      FileTreeBuilder b = t.tree().toBuilder();
+      b.remove(ImagePath.of("var/lib/dpkg"));
+      for (Map.Entry<ImagePath, Entry> e : t.tree().entries().entrySet()) {
+        String name = e.getKey().nameString();
+        if (name.endsWith(".dpkg-new")) {
+          b.remove(e.getKey());
+          b.put(
+              e.getKey().parent().child(name.substring(0, name.length() - ".dpkg-new".length())),
+              e.getValue());
+        }
+      }
+      FileTree mine = b.build();
+      Fixtures.run("rm", "-rf", ref.resolve("var/lib/dpkg").toString());
+      TreeManifestAssert check =
+          TreeManifestAssert.assertThat(TreeManifest.of(mine))
+              .ignoringAt(".", TreeManifest.Column.MTIME);
+      for (var e : mine) {
+        if (e.getValue().type() == EntryType.DIRECTORY) {
+          check = check.ignoringAt(e.getKey(), TreeManifest.Column.MTIME);
+        }
+      }
+      check.matches(TreeManifest.ofHostDirectory(ref));
+
+      Path written = tmp.resolve("ours");
+      HostTree.write(t.tree(), written);
+      List<String> query =
+          Fixtures.run(
+                  "dpkg-query",
+                  "--admindir=" + written.resolve("var/lib/dpkg"),
+                  "-W",
+                  "-f",
+                  "${Package} ${Version} ${db:Status-Abbrev}\\n")
+              .lines();
+      List<String> expected = new ArrayList<>();
+      for (UnpackedTree.Package p : t.packages()) {
+        expected.add(
+            p.name()
+                + " "
+                + p.version()
+                + " "
+                + (p.status().equals(DpkgStatus.INSTALLED) ? "ii " : "iU "));
+      }
+      assertThat(query).containsExactlyInAnyOrderElementsOf(expected);
+      for (Path deb : debs) {
+        DebPackage pkg = DebPackage.open(deb);
+        String list =
+            DebUnpackerTest.text(t.tree(), "var/lib/dpkg/info/" + pkg.infoName() + ".list");
+        assertThat(list.split("\n")).as(pkg.infoName()).hasSize(pkg.dataMembers().size());
+      }
+    }
+  }
+}
