@@ -14,6 +14,8 @@ final class LayoutPlanner {
   /** GPT entries in the array, the number every tool writes and the kernel expects. */
   static final int GPT_ENTRIES = 128;
 
+  private static final long MIB = 1L << 20;
+
   private LayoutPlanner() {}
 
   /** Sectors of one GPT entry array. */
@@ -101,17 +103,19 @@ final class LayoutPlanner {
     }
     if (end > usableEnd || diskBytes < minDiskBytes) {
       long needed = Math.max(end + trailing, minDiskBytes);
+      long suggestion = alignUp(needed, MIB);
       throw new ImageTooSmallException(
           "the partitions need a disk of "
               + Sizes.thousands(needed)
-              + " bytes ("
-              + Sizes.format(needed)
-              + "), the spec gives "
-              + Sizes.thousands(diskBytes)
+              + " bytes"
               + (spec.table() == TableType.GPT
-                  ? " (the backup GPT takes the last " + trailing + " bytes)"
+                  ? " (with the backup GPT's " + Sizes.thousands(trailing) + " bytes at the end)"
                   : "")
-              + "; raise size or omit it",
+              + ", the spec gives "
+              + Sizes.thousands(diskBytes)
+              + "; use size: "
+              + suggestion / MIB
+              + "M or more, or omit size",
           needed,
           diskBytes);
     }

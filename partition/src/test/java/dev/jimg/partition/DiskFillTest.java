@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jimg.core.ImageTooSmallException;
+import dev.jimg.core.InvalidOptionException;
+import dev.jimg.core.JimgException;
+import dev.jimg.core.repro.Identities;
+import dev.jimg.testdata.Exec;
+import dev.jimg.testdata.Validators;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Disks from YAML specs with partitions filled through the SPI (the test-only "testfs"). */
+class DiskFillTest {
+  static final long MIB = 1L << 20;
+
+  @TempDir Path dir;
+
+  @BeforeEach
+  void inputs() throws IOException {
+    Files.createDirectories(dir.resolve("boot/EFI"));
+    Files.writeString(dir.resolve("boot/EFI/a.txt"), "hello");
+    Files.createDirectories(dir.resolve("more"));
+    Files.writeString(dir.resolve("more/b.txt"), "world");
+    byte[] blob = new byte[3000];
+    for (int i = 0; i < blob.length; i++) {
+      blob[i] = (byte) (i * 7 + 1);
+    }
+    Files.write(dir.resolve("u-boot.bin"), blob);
+    byte[] raw = new byte[300_000];
+    Arrays.fill(raw, (byte) 0x5A);
+    Files.write(dir.resolve("raw.img"), raw);
+  }
+
+  private Path spec(String yaml) throws IOException {
+    Path s = dir.resolve("disk.yaml");
+    Files.writeString(s, yaml);
+    return s;
+  }
+
+  private DiskLayout build(String yaml, Path out) throws IOException {
+    return DiskImage.of(DiskSpecParser.parse(spec(yaml))).write(out);
+  }
+
+  static final String GPT_SPEC =
+      """
+      seed: 0123456789abcdef0123456789abcdef
+      partitions:
+        - name: esp
+          type: esp
+          filesystem: testfs
+          sources: [boot/, more/]
+          label: ESP
+        - name: raw
+          type: linux-generic
+          content: raw.img
+          attributes: [read-only]
+        - name: data
+          type: linux-home
+          size: 2M
+          filesystem: testfs
+          sources: [more]
+      blobs:
+        - file: u-boot.bin
+          offset: 1000K
+      """;
+
+  @Test
+  void write_gptWithFilesystemsContentAndBlob_validAndFilled() throws Exception {
+    Path img = dir.resolve("disk.img");
+    DiskLayout layout = build(GPT_SPEC, img);
+    Validators.sgdiskClean(img);
+    byte[] all = Files.readAllBytes(img);
+    // default disk size: what the partitions need (1 MiB each after 1 MiB, data 2 MiB) + backup
+    assertThat(all.length).isEqualTo(6 * MIB);
+    List<Validators.Partition> parts = Validators.partitions(img);
+    assertThat(parts)
+        .extracting(Validators.Partition::offset)
+        .containsExactly(MIB, 2 * MIB, 3 * MIB);
+    assertThat(parts).extracting(Validators.Partition::size).containsExactly(MIB, MIB, 2 * MIB);
+
+    DiskLayout.Placed esp = layout.partitions().get(0);
+    int at = (int) esp.offset();
+    assertThat(Arrays.copyOfRange(all, at, at + 8)).isEqualTo(TestFsProvider.MAGIC);
+    UUID fsUuid = Identities.fromBytes(Arrays.copyOfRange(all, at + 8, at + 24));
+    assertThat(fsUuid).isEqualTo(Identities.repartFilesystemUuid(esp.uuid()));
+    assertThat(new String(all, at + 24, 3, StandardCharsets.UTF_8)).isEqualTo("ESP");
+    String body = new String(all, at + TestFsProvider.HEADER, 40, StandardCharsets.ISO_8859_1);
+    assertThat(body).startsWith("EFI/a.txt\0hellob.txt\0world");
+    // the writer filled its whole slice and nothing past it
+    assertThat(all[at + (int) MIB - 1]).isEqualTo(TestFsProvider.FILL);
+    assertThat(all[(int) (2 * MIB)]).isEqualTo((byte) 0x5A);
+    assertThat(all[(int) (2 * MIB) + 300_000]).isZero();
+    byte[] blob = Files.readAllBytes(dir.resolve("u-boot.bin"));
+    assertThat(Arrays.copyOfRange(all, 1000 * 1024, 1000 * 1024 + blob.length)).isEqualTo(blob);
+    String dump = Exec.run("sfdisk", "--dump", img.toString()).requireOk().text();
+    assertThat(dump).contains("attrs=\"GUID:60\"");
+  }
+
+  @Test
+  void write_sameSpecTwiceOtherTimeZone_identicalBytes() throws Exception {
+    Path a = dir.resolve("a.img");
+    Path b = dir.resolve("b.img");
+    build(GPT_SPEC, a);
+    java.util.TimeZone saved = java.util.TimeZone.getDefault();
+    try {
+      java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("Pacific/Kiritimati"));
+      build(GPT_SPEC, b);
+    } finally {
+      java.util.TimeZone.setDefault(saved);
+    }
+    assertThat(Files.mismatch(a, b)).isEqualTo(-1);
+  }
+
+  @Test
+  void write_mbr_sfdiskShowsTypesBootableAndSignature() throws Exception {
+    Path img = dir.resolve("mbr.img");
+    DiskLayout layout =
+        build(
+            """
+            table: mbr
+            seed: board
+            size: 8M
+            partitions:
+              - type: "0x0c"
+                filesystem: testfs
+                sources: [boot]
+                bootable: true
+              - filesystem: testfs
+                options: {mbr-type: 131}
+                sources: [more]
+              - type: swap
+                size: 1M
+              - grow: true
+            blobs:
+              - file: u-boot.bin
+                offset: 8K
+            """,
+            img);
+    String dump = Exec.run("sfdisk", "--dump", img.toString()).requireOk().text();
+    assertThat(dump).contains("label: dos");
+    assertThat(dump).contains(String.format("label-id: 0x%08x", layout.diskSignature()));
+    assertThat(dump).contains("start=        2048, size=        2048, type=c, bootable");
+    assertThat(dump).contains("start=        4096, size=        2048, type=83\n");
+    assertThat(dump).contains("start=        6144, size=        2048, type=82");
+    assertThat(dump).contains("start=        8192, size=        8192, type=83");
+    String fdisk = Validators.fdiskList(img);
+    assertThat(fdisk).contains("Disklabel type: dos").doesNotContain("overlap");
+    byte[] all = Files.readAllBytes(img);
+    assertThat(all[510] & 0xFF).isEqualTo(0x55);
+    assertThat(all[511] & 0xFF).isEqualTo(0xAA);
+    byte[] blob = Files.readAllBytes(dir.resolve("u-boot.bin"));
+    assertThat(Arrays.copyOfRange(all, 8192, 8192 + blob.length)).isEqualTo(blob);
+  }
+
+  @Test
+  void write_blobOverPrimaryGpt_refusedNoFileLeft() throws Exception {
+    Path img = dir.resolve("bad.img");
+    assertThatThrownBy(
+            () ->
+                build(
+                    """
+                    partitions:
+                      - {name: a, size: 1M}
+                    blobs:
+                      - {file: u-boot.bin, offset: 8K}
+                    """,
+                    img))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessageContaining(
+            "blobs[0] (u-boot.bin, bytes 8,192..11,192) overlaps the MBR and primary GPT");
+    assertThat(img).doesNotExist();
+    assertThat(dir.resolve(".bad.img.jimg-tmp")).doesNotExist();
+  }
+
+  @Test
+  void write_blobOverPartition_refusedUnlessAllowed() throws Exception {
+    Path img = dir.resolve("p.img");
+    String yaml =
+        """
+        table: mbr
+        partitions:
+          - {name: a, size: 1M}
+        blobs:
+          - {file: u-boot.bin, offset: 1M%s}
+        """;
+    assertThatThrownBy(() -> build(yaml.formatted(""), img))
+        .hasMessageContaining("overlaps partitions[0] (a) (bytes 1,048,576..2,097,152)");
+    build(yaml.formatted(", allow-overlap: true"), img);
+    assertThat(Files.readAllBytes(img)[(int) MIB]).isEqualTo((byte) 1);
+  }
+
+  @Test
+  void write_badSpecs_oneClearErrorNoFileLeft() throws Exception {
+    Path img = dir.resolve("x.img");
+    Files.writeString(img, "old");
+    assertThatThrownBy(
+            () ->
+                build(
+                    "partitions:\n  - {name: a, offset: 1M, size: 2M}\n  - {name: b, offset: 2M, size: 1M}\n",
+                    img))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage(
+            "partitions[1] (b) at offset 2,097,152 overlaps partitions[0] (a), which ends at byte"
+                + " 3,145,728");
+    assertThatThrownBy(() -> build("size: 3M\npartitions:\n  - {name: a, size: 2M}\n", img))
+        .isInstanceOf(ImageTooSmallException.class)
+        .hasMessage(
+            "the partitions need a disk of 3,162,624 bytes (with the backup GPT's 16,896 bytes at"
+                + " the end), the spec gives 3,145,728; use size: 4M or more, or omit size");
+    assertThatThrownBy(
+            () -> build("partitions:\n  - {name: a, filesystem: testfs, sources: [nope/]}\n", img))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("partitions[0] (a): ")
+        .hasMessageContaining("nope");
+    assertThatThrownBy(() -> build("partitions:\n  - {name: a, filesystem: zfs}\n", img))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("partitions[0] (a): unknown filesystem type 'zfs'");
+    assertThatThrownBy(
+            () ->
+                build(
+                    "partitions:\n  - {name: a, size: 1000, filesystem: testfs, sources: [boot]}\n",
+                    img))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage("partitions[0] (a): size 1,000 is not a positive multiple of 512");
+    assertThatThrownBy(
+            () ->
+                build(
+                    "partitions:\n  - {name: a, size: 1M, filesystem: testfs, options: {size: 2M}}\n",
+                    img))
+        .isInstanceOf(ImageTooSmallException.class)
+        .hasMessageStartingWith("partitions[0] (a): its content needs 2,097,152 bytes");
+    assertThatThrownBy(() -> build("partitions:\n  - {type: \"0x83\", size: 1M}\n", img))
+        .hasMessageContaining("is an MBR type byte; a GPT partition needs a type name or GUID");
+    assertThat(Files.readString(img)).isEqualTo("old");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .noneMatch(n -> n.endsWith(".jimg-tmp"));
+    }
+  }
+}
