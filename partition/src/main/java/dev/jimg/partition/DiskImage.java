@@ -5,6 +5,7 @@ import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.io.AtomicOutput;
+import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.BuildClock;
@@ -64,6 +65,11 @@ public final class DiskImage {
   /** The label the MBR disk signature is derived with. */
   public static final String MBR_DISK_SIGNATURE_LABEL = "mbr-disk-signature";
 
+  /** The label a VHD footer's unique id is derived with. */
+  public static final String VHD_UNIQUE_ID_LABEL = "vhd-unique-id";
+
+  private static final long MIB = 1L << 20;
+
   private static final Pattern UUID_TEXT =
       Pattern.compile(
           "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}");
@@ -74,6 +80,8 @@ public final class DiskImage {
   private Filesystems filesystems;
   private Optional<Timestamp> buildTime = Optional.empty();
   private Map<String, String> environment = Map.of();
+  private boolean processEnvironment;
+  private OutputFormat format = OutputFormat.RAW;
   private ProgressListener progress = ProgressListener.NONE;
   private SourceOptions sourceOptions = SourceOptions.defaults();
   private InputStream stdin = InputStream.nullInputStream();
@@ -112,6 +120,22 @@ public final class DiskImage {
    */
   public DiskImage environment(Map<String, String> value) {
     this.environment = Map.copyOf(value);
+    return this;
+  }
+
+  /**
+   * Reads {@code SOURCE_DATE_EPOCH} from this process's environment (through {@link
+   * BuildClock#fromProcessEnvironment}), for command-line tools; a library caller passes {@link
+   * #environment(Map)} instead.
+   */
+  public DiskImage sourceDateEpochFromProcess() {
+    this.processEnvironment = true;
+    return this;
+  }
+
+  /** The container to write (default {@link OutputFormat#RAW}). */
+  public DiskImage format(OutputFormat value) {
+    this.format = Objects.requireNonNull(value);
     return this;
   }
 
@@ -155,21 +179,70 @@ public final class DiskImage {
    * @return the layout written
    */
   public DiskLayout write(Path target) throws IOException {
-    try (AtomicOutput out = AtomicOutput.create(target)) {
-      DiskLayout layout = writeTo(out.channel());
-      out.commit();
-      return layout;
+    if (format == OutputFormat.RAW) {
+      try (AtomicOutput out = AtomicOutput.create(target)) {
+        DiskLayout layout = writeTo(out.channel());
+        out.commit();
+        return layout;
+      }
     }
+    Path absolute = target.toAbsolutePath();
+    Path raw =
+        absolute.resolveSibling("." + absolute.getFileName() + ".raw" + AtomicOutput.TEMP_SUFFIX);
+    try (AtomicOutput out = AtomicOutput.create(target)) {
+      Files.deleteIfExists(raw);
+      try (FileImageChannel rawChannel = FileImageChannel.create(raw)) {
+        DiskLayout layout = writeTo(rawChannel);
+        switch (format) {
+          case VHD -> {
+            if (layout.sizeBytes() % MIB != 0) {
+              throw new DiskLayoutException(
+                  "a fixed VHD must be a whole number of MiB (Azure refuses others); the disk is "
+                      + Sizes.thousands(layout.sizeBytes())
+                      + " bytes: give size in M or omit it");
+            }
+            copy(rawChannel, out.channel());
+            UUID id = seedIdentities().uuid(VHD_UNIQUE_ID_LABEL);
+            out.channel()
+                .write(
+                    ByteBuffer.wrap(new VhdFooter(layout.sizeBytes(), id).toBytes()),
+                    layout.sizeBytes());
+          }
+          case QCOW2 -> Qcow2.write(rawChannel, out.channel());
+          case ANDROID_SPARSE -> AndroidSparse.write(rawChannel, out.channel());
+          default -> throw new IllegalStateException(format.toString());
+        }
+        out.commit();
+        return layout;
+      }
+    } finally {
+      Files.deleteIfExists(raw);
+    }
+  }
+
+  private static void copy(ImageChannel from, ImageChannel to) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(COPY_CHUNK);
+    long size = from.size();
+    for (long pos = 0; pos < size; pos += COPY_CHUNK) {
+      buf.clear();
+      buf.limit((int) Math.min(COPY_CHUNK, size - pos));
+      from.readFully(buf, pos);
+      buf.flip();
+      to.write(buf, pos);
+    }
+  }
+
+  private Identities seedIdentities() {
+    return identities(
+        seed.orElse(
+            "jimg-default-seed:"
+                + Identities.fromSeed(spec.fingerprint().getBytes(StandardCharsets.UTF_8))
+                    .uuid("seed")));
   }
 
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
   public DiskLayout writeTo(ImageChannel channel) throws IOException {
-    Identities ids =
-        identities(
-            seed.orElse(
-                "jimg-default-seed:"
-                    + Identities.fromSeed(spec.fingerprint().getBytes(StandardCharsets.UTF_8))
-                        .uuid("seed")));
+    Identities ids = seedIdentities();
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();
     List<PartitionSpec> parts = spec.partitions();
     List<AutoCloseable> open = new ArrayList<>();
@@ -208,7 +281,10 @@ public final class DiskImage {
             throw new InvalidOptionException(
                 where + ": label is given twice (label and options.label); keep one");
           }
-          BuildClock clock = BuildClock.from(buildTime, environment, tree);
+          BuildClock clock =
+              processEnvironment
+                  ? BuildClock.fromProcessEnvironment(buildTime, tree)
+                  : BuildClock.from(buildTime, environment, tree);
           try {
             writer =
                 fs.writer(
