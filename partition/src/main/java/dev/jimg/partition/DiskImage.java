@@ -371,19 +371,13 @@ public final class DiskImage {
                 placed);
         PartitionTables.writeGpt(channel, layout);
       } else {
-        if (parts.size() > MasterBootRecord.RECORDS) {
-          throw new DiskLayoutException(
-              parts.size()
-                  + " partitions; an MBR table holds 4 primary partitions (logical partitions"
-                  + " are not supported yet); use table: gpt");
-        }
         List<DiskLayout.Placed> withTypes = new ArrayList<>();
         List<Boolean> active = new ArrayList<>();
         for (int i = 0; i < parts.size(); i++) {
           DiskLayout.Placed pl = placed.get(i);
           withTypes.add(
               new DiskLayout.Placed(
-                  pl.number(),
+                  LayoutPlanner.isLogical(spec, i) ? i + 2 : i + 1,
                   pl.name(),
                   null,
                   mbrType(i, parts.get(i), results.get(i)),
@@ -506,6 +500,18 @@ public final class DiskImage {
       }
       for (int i = 0; i < spec.partitions().size(); i++) {
         LayoutPlanner.Extent e = plan.extents().get(i);
+        long ebr = e.offset() - ss;
+        if (LayoutPlanner.isLogical(spec, i) && start < ebr + ss && ebr < end) {
+          throw new DiskLayoutException(
+              what
+                  + " overlaps the extended boot record of "
+                  + LayoutPlanner.describe(i, spec.partitions().get(i))
+                  + " (bytes "
+                  + Sizes.thousands(ebr)
+                  + ".."
+                  + Sizes.thousands(ebr + ss)
+                  + "); move it or set allow-overlap: true");
+        }
         if (start < e.end() && e.offset() < end) {
           throw new DiskLayoutException(
               what

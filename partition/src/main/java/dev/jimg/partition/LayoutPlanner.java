@@ -171,28 +171,42 @@ final class LayoutPlanner {
     return size;
   }
 
+  /**
+   * Whether partition {@code index} is a logical partition: on an MBR disk with more than four
+   * partitions, the fourth and later ones go into an extended partition.
+   */
+  static boolean isLogical(DiskSpec spec, int index) {
+    return spec.table() == TableType.MBR
+        && spec.partitions().size() > MasterBootRecord.RECORDS
+        && index >= MasterBootRecord.RECORDS - 1;
+  }
+
   private static List<Extent> place(DiskSpec spec, long[] sizes, long firstByte)
       throws DiskLayoutException {
     List<Extent> out = new ArrayList<>();
     long cursor = firstByte;
+    int ss = spec.sectorSize();
     for (int i = 0; i < sizes.length; i++) {
       PartitionSpec p = spec.partitions().get(i);
+      // a logical partition's extended boot record takes the sector just before it
+      long ebr = isLogical(spec, i) ? ss : 0;
       long start;
       if (p.offset().isPresent()) {
         start = p.offset().getAsLong();
-        if (start % spec.sectorSize() != 0) {
+        if (start % ss != 0) {
           throw new DiskLayoutException(
               describe(i, p)
                   + ": offset "
                   + Sizes.thousands(start)
                   + " is not a multiple of the sector size "
-                  + spec.sectorSize());
+                  + ss);
         }
-        if (start < cursor) {
+        if (start - ebr < cursor) {
           throw new DiskLayoutException(
               describe(i, p)
                   + " at offset "
                   + Sizes.thousands(start)
+                  + (ebr > 0 ? " (with its extended boot record in the sector before)" : "")
                   + " overlaps "
                   + (i == 0
                       ? "the partition table, which ends at byte " + Sizes.thousands(firstByte)
@@ -201,7 +215,7 @@ final class LayoutPlanner {
                           + Sizes.thousands(cursor)));
         }
       } else {
-        start = alignUp(cursor, spec.alignment());
+        start = alignUp(cursor + ebr, spec.alignment());
       }
       Extent e = new Extent(start, sizes[i]);
       out.add(e);

@@ -51,12 +51,22 @@ record MasterBootRecord(
 
   /** The 512 bytes of this MBR. */
   byte[] toBytes() {
+    return toBytes(List.of(0L, 0L, 0L, 0L));
+  }
+
+  /**
+   * The 512 bytes of this record used as an extended boot record: the LBAs of an EBR's entries are
+   * relative (to the EBR for the partition entry, to the extended partition for the link), but
+   * their CHS fields absolute, so entry {@code i}'s CHS is computed from {@code chsBases[i] +
+   * startingLba}.
+   */
+  byte[] toBytes(List<Long> chsBases) {
     ByteBuffer b = ByteBuffer.allocate(SIZE).order(ByteOrder.LITTLE_ENDIAN);
     b.put(BOOT_CODE, bootCode);
     b.putInt(UNIQUE_MBR_DISK_SIGNATURE, uniqueMbrDiskSignature);
     b.putShort(UNKNOWN, (short) 0);
     for (int i = 0; i < records.size(); i++) {
-      records.get(i).write(b, PARTITION_RECORD + i * MbrPartitionRecord.SIZE);
+      records.get(i).write(b, PARTITION_RECORD + i * MbrPartitionRecord.SIZE, chsBases.get(i));
     }
     b.putShort(SIGNATURE, (short) SIGNATURE_VALUE);
     return b.array();

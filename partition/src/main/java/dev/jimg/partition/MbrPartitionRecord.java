@@ -45,11 +45,19 @@ record MbrPartitionRecord(int bootIndicator, int osType, long startingLba, long 
   }
 
   void write(ByteBuffer sector, int offset) {
+    write(sector, offset, 0);
+  }
+
+  /**
+   * Writes the record; the CHS fields describe {@code base + startingLba} (an extended boot
+   * record's LBAs are relative, its CHS fields absolute).
+   */
+  void write(ByteBuffer sector, int offset, long base) {
     ByteBuffer b = sector.duplicate().order(ByteOrder.LITTLE_ENDIAN);
     b.put(offset + BOOT_INDICATOR, (byte) bootIndicator);
-    putChs(b, offset + STARTING_CHS, startingLba);
+    putChs(b, offset + STARTING_CHS, base + startingLba);
     b.put(offset + OS_TYPE, (byte) osType);
-    putChs(b, offset + ENDING_CHS, startingLba + sizeInLba - 1);
+    putChs(b, offset + ENDING_CHS, base + startingLba + sizeInLba - 1);
     b.putInt(offset + STARTING_LBA, (int) startingLba);
     b.putInt(offset + SIZE_IN_LBA, (int) sizeInLba);
   }

@@ -73,19 +73,54 @@ final class PartitionTables {
     channel.write(ByteBuffer.wrap(backup.toBlock(ss)), lastLba * ss);
   }
 
-  /** Writes an MBR with up to four primary partitions. */
+  /** The MBR type of the extended partition (sfdisk's and fdisk's default, "Extended"). */
+  static final int EXTENDED = 0x05;
+
+  /**
+   * Writes an MBR. With more than four partitions the first three are primary and the rest logical:
+   * slot 4 holds an extended partition from the first logical partition's EBR to the end of the
+   * last one, and each logical partition has an EBR in the sector before it, linked in order.
+   */
   static void writeMbr(
       ImageChannel channel, DiskLayout layout, List<Boolean> active, byte[] bootCode)
       throws IOException {
     int ss = layout.sectorSize();
+    List<DiskLayout.Placed> parts = layout.partitions();
+    int primaries =
+        parts.size() > MasterBootRecord.RECORDS ? MasterBootRecord.RECORDS - 1 : parts.size();
     List<MbrPartitionRecord> records = new ArrayList<>();
-    for (DiskLayout.Placed p : layout.partitions()) {
+    for (int i = 0; i < primaries; i++) {
+      DiskLayout.Placed p = parts.get(i);
       records.add(
           new MbrPartitionRecord(
-              active.get(p.number() - 1) ? MbrPartitionRecord.ACTIVE : 0,
+              active.get(i) ? MbrPartitionRecord.ACTIVE : 0,
               p.mbrType(),
               p.offset() / ss,
               p.size() / ss));
+    }
+    if (parts.size() > primaries) {
+      long extStart = parts.get(primaries).offset() / ss - 1;
+      DiskLayout.Placed last = parts.get(parts.size() - 1);
+      long extEnd = (last.offset() + last.size()) / ss;
+      records.add(new MbrPartitionRecord(0, EXTENDED, extStart, extEnd - extStart));
+      for (int i = primaries; i < parts.size(); i++) {
+        DiskLayout.Placed p = parts.get(i);
+        long ebr = p.offset() / ss - 1;
+        List<MbrPartitionRecord> entries = new ArrayList<>();
+        entries.add(
+            new MbrPartitionRecord(
+                active.get(i) ? MbrPartitionRecord.ACTIVE : 0, p.mbrType(), 1, p.size() / ss));
+        List<Long> bases = new ArrayList<>(List.of(ebr, 0L, 0L, 0L));
+        if (i + 1 < parts.size()) {
+          DiskLayout.Placed next = parts.get(i + 1);
+          long nextEbr = next.offset() / ss - 1;
+          long nextEnd = (next.offset() + next.size()) / ss;
+          entries.add(new MbrPartitionRecord(0, EXTENDED, nextEbr - extStart, nextEnd - nextEbr));
+          bases.set(1, extStart);
+        }
+        byte[] sector = new MasterBootRecord(new byte[0], 0, entries).toBytes(bases);
+        channel.write(ByteBuffer.wrap(sector), ebr * ss);
+      }
     }
     byte[] sector = new MasterBootRecord(bootCode, layout.diskSignature(), records).toBytes();
     channel.write(ByteBuffer.wrap(sector), 0);

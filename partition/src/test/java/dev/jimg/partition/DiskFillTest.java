@@ -165,6 +165,57 @@ class DiskFillTest {
   }
 
   @Test
+  void write_mbrWithLogicalPartitions_sfdiskAndFdiskShowChain() throws Exception {
+    Path img = dir.resolve("logical.img");
+    build(
+        """
+        table: mbr
+        seed: logical
+        partitions:
+          - {type: "0x0c", size: 1M, bootable: true}
+          - {type: "0x83", size: 1M}
+          - {type: "0x83", size: 1M}
+          - {type: swap, size: 2M}
+          - {type: "0x83", filesystem: testfs, sources: [more]}
+          - {type: "0x83", grow: true, min-size: 1M}
+        """,
+        img);
+    String dump = Exec.run("sfdisk", "--dump", img.toString()).requireOk().text();
+    assertThat(dump)
+        .contains("logical.img1 : start=        2048, size=        2048, type=c, bootable")
+        .contains("logical.img2 : start=        4096, size=        2048, type=83")
+        .contains("logical.img3 : start=        6144, size=        2048, type=83")
+        .contains("logical.img4 : start=       10239, size=       12289, type=5")
+        .contains("logical.img5 : start=       10240, size=        4096, type=82")
+        .contains("logical.img6 : start=       16384, size=        2048, type=83")
+        .contains("logical.img7 : start=       20480, size=        2048, type=83");
+    String fdisk = Validators.fdiskList(img);
+    assertThat(fdisk)
+        .contains("Disklabel type: dos")
+        .doesNotContain("overlap")
+        .doesNotContain("WARN");
+    byte[] all = Files.readAllBytes(img);
+    assertThat(all[16384 * 512]).isEqualTo(TestFsProvider.MAGIC[0]);
+    // blobs may not land on an extended boot record
+    Files.writeString(
+        dir.resolve("disk2.yaml"),
+        """
+        table: mbr
+        partitions:
+          - {size: 1M}
+          - {size: 1M}
+          - {size: 1M}
+          - {size: 1M}
+          - {size: 1M}
+        blobs:
+          - {file: u-boot.bin, offset: 5242268}
+        """);
+    assertThatThrownBy(
+            () -> DiskImage.of(DiskSpecParser.parse(dir.resolve("disk2.yaml"))).write(img))
+        .hasMessageContaining("overlaps the extended boot record of partitions[3]");
+  }
+
+  @Test
   void write_blobOverPrimaryGpt_refusedNoFileLeft() throws Exception {
     Path img = dir.resolve("bad.img");
     assertThatThrownBy(
