@@ -243,6 +243,7 @@ public final class DiskImage {
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
   public DiskLayout writeTo(ImageChannel channel) throws IOException {
     Identities ids = seedIdentities();
+    checkHybrid();
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();
     List<PartitionSpec> parts = spec.partitions();
     List<AutoCloseable> open = new ArrayList<>();
@@ -331,7 +332,7 @@ public final class DiskImage {
             new DiskLayout.Placed(
                 i + 1,
                 p.name(),
-                spec.table() == TableType.GPT ? gptTypes.get(i) : null,
+                spec.table() != TableType.MBR ? gptTypes.get(i) : null,
                 0,
                 uuids.get(i),
                 e.offset(),
@@ -358,18 +359,42 @@ public final class DiskImage {
       }
 
       DiskLayout layout;
-      if (spec.table() == TableType.GPT) {
+      byte[] bootCode = bootCode();
+      if (spec.table() != TableType.MBR) {
+        boolean hybrid = spec.table() == TableType.HYBRID;
+        List<DiskLayout.Placed> withTypes = new ArrayList<>();
+        List<Boolean> mirrored = new ArrayList<>();
+        List<Boolean> active = new ArrayList<>();
+        for (int i = 0; i < parts.size(); i++) {
+          DiskLayout.Placed pl = placed.get(i);
+          boolean mirror = parts.get(i).hybrid();
+          withTypes.add(
+              new DiskLayout.Placed(
+                  pl.number(),
+                  pl.name(),
+                  pl.gptType(),
+                  mirror ? mbrType(i, parts.get(i), results.get(i)) : 0,
+                  pl.uuid(),
+                  pl.offset(),
+                  pl.size(),
+                  pl.attributes()));
+          mirrored.add(mirror);
+          active.add(parts.get(i).bootable());
+        }
         layout =
             new DiskLayout(
-                TableType.GPT,
+                spec.table(),
                 ss,
                 sectors,
-                LayoutPlanner.firstUsableLba(TableType.GPT, ss),
-                sectors - LayoutPlanner.trailingSectors(TableType.GPT, ss) - 1,
+                LayoutPlanner.firstUsableLba(spec.table(), ss),
+                sectors - LayoutPlanner.trailingSectors(spec.table(), ss) - 1,
                 ids.repartDiskUuid(),
-                0,
-                placed);
+                hybrid ? ids.volumeId32(MBR_DISK_SIGNATURE_LABEL) : 0,
+                withTypes);
         PartitionTables.writeGpt(channel, layout);
+        if (hybrid) {
+          PartitionTables.writeHybridMbr(channel, layout, mirrored, active, bootCode);
+        }
       } else {
         List<DiskLayout.Placed> withTypes = new ArrayList<>();
         List<Boolean> active = new ArrayList<>();
@@ -397,17 +422,6 @@ public final class DiskImage {
                 null,
                 ids.volumeId32(MBR_DISK_SIGNATURE_LABEL),
                 withTypes);
-        byte[] bootCode =
-            spec.bootCode().isPresent() ? Files.readAllBytes(spec.bootCode().get()) : new byte[0];
-        if (bootCode.length > MasterBootRecord.BOOT_CODE_SIZE) {
-          throw new InvalidOptionException(
-              "boot-code: "
-                  + spec.bootCode().get()
-                  + " is "
-                  + bootCode.length
-                  + " bytes; the MBR holds "
-                  + MasterBootRecord.BOOT_CODE_SIZE);
-        }
         PartitionTables.writeMbr(channel, layout, active, bootCode);
       }
       for (BlobSpec blob : spec.blobs()) {
@@ -419,12 +433,54 @@ public final class DiskImage {
     }
   }
 
+  private byte[] bootCode() throws IOException {
+    if (spec.bootCode().isEmpty()) {
+      return new byte[0];
+    }
+    Path file = spec.bootCode().get();
+    if (!Files.isRegularFile(file)) {
+      throw new JimgException("boot-code: " + file + " does not exist");
+    }
+    byte[] code = Files.readAllBytes(file);
+    if (code.length > MasterBootRecord.BOOT_CODE_SIZE) {
+      throw new InvalidOptionException(
+          "boot-code: "
+              + file
+              + " is "
+              + code.length
+              + " bytes; the MBR holds "
+              + MasterBootRecord.BOOT_CODE_SIZE
+              + " bytes of boot code");
+    }
+    return code;
+  }
+
+  private void checkHybrid() throws InvalidOptionException {
+    int mirrored = 0;
+    for (int i = 0; i < spec.partitions().size(); i++) {
+      PartitionSpec p = spec.partitions().get(i);
+      if (p.hybrid()) {
+        mirrored++;
+        if (spec.table() != TableType.HYBRID) {
+          throw new InvalidOptionException(
+              LayoutPlanner.describe(i, p) + ": hybrid: true needs table: hybrid");
+        }
+      }
+    }
+    if (spec.table() == TableType.HYBRID && (mirrored == 0 || mirrored > 3)) {
+      throw new InvalidOptionException(
+          "table: hybrid mirrors 1 to 3 partitions in the MBR (mark them hybrid: true); "
+              + mirrored
+              + " are marked");
+    }
+  }
+
   private UUID gptType(int i, PartitionSpec p) throws InvalidOptionException {
     PartitionType t = p.type().orElse(PartitionType.LINUX_GENERIC);
     if (t.gptType().isPresent()) {
       return t.gptType().get();
     }
-    if (spec.table() == TableType.GPT) {
+    if (spec.table() != TableType.MBR) {
       throw new InvalidOptionException(
           LayoutPlanner.describe(i, p)
               + ": type "
@@ -486,12 +542,12 @@ public final class DiskImage {
         throw new DiskLayoutException(
             what
                 + " overlaps the "
-                + (spec.table() == TableType.GPT ? "MBR and primary GPT" : "MBR")
+                + (spec.table() != TableType.MBR ? "MBR and primary GPT" : "MBR")
                 + " (bytes 0.."
                 + Sizes.thousands(tableEnd)
                 + "); move it or set allow-overlap: true");
       }
-      if (end > trailingStart && spec.table() == TableType.GPT) {
+      if (end > trailingStart && spec.table() != TableType.MBR) {
         throw new DiskLayoutException(
             what
                 + " overlaps the backup GPT (from byte "

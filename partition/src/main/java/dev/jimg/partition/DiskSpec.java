@@ -61,7 +61,7 @@ public record DiskSpec(
       sb.append(p.size()).append(p.minSize()).append(p.maxSize()).append(p.offset());
       sb.append(p.grow()).append('|').append(p.filesystem().orElse("")).append('|');
       sb.append(p.options()).append('|').append(p.label().orElse("")).append('|');
-      sb.append(p.attributes()).append(p.bootable()).append('\n');
+      sb.append(p.attributes()).append(p.bootable()).append(p.hybrid()).append('\n');
     }
     return sb.toString();
   }

@@ -54,6 +54,7 @@ public final class DiskSpecParser {
           "uuid",
           "attributes",
           "bootable",
+          "hybrid",
           "content");
   private static final Set<String> BLOB_KEYS = Set.of("file", "offset", "allow-overlap");
   private static final Pattern UUID_TEXT =
@@ -122,12 +123,10 @@ public final class DiskSpecParser {
         switch (t.toLowerCase(Locale.ROOT)) {
           case "gpt" -> table = TableType.GPT;
           case "mbr", "dos" -> table = TableType.MBR;
-          case "hybrid" ->
-              throw new InvalidOptionException(
-                  "table: hybrid MBR is not supported yet; use gpt or mbr");
+          case "hybrid" -> table = TableType.HYBRID;
           default ->
               throw new InvalidOptionException(
-                  "table: \"" + t + "\" is not a table type; use gpt or mbr");
+                  "table: \"" + t + "\" is not a table type; use gpt, mbr or hybrid");
         }
       }
       int sectorSize = 512;
@@ -153,8 +152,9 @@ public final class DiskSpecParser {
           m.containsKey("boot-code")
               ? Optional.of(path(m.get("boot-code"), "boot-code"))
               : Optional.empty();
-      if (bootCode.isPresent() && table != TableType.MBR) {
-        throw new InvalidOptionException("boot-code: only an MBR table has boot code");
+      if (bootCode.isPresent() && table == TableType.GPT) {
+        throw new InvalidOptionException(
+            "boot-code: a GPT's protective MBR has no boot code here; use table: mbr or hybrid");
       }
       List<PartitionSpec> partitions = new ArrayList<>();
       if (m.containsKey("partitions")) {
@@ -272,6 +272,9 @@ public final class DiskSpecParser {
       }
       if (m.containsKey("bootable")) {
         b.bootable(bool(m.get("bootable"), at + ".bootable"));
+      }
+      if (m.containsKey("hybrid")) {
+        b.hybrid(bool(m.get("hybrid"), at + ".hybrid"));
       }
       if (m.containsKey("content")) {
         if (hasFilesystem) {

@@ -25,12 +25,12 @@ final class LayoutPlanner {
 
   /** The first usable LBA: after the MBR (and the primary GPT header and array). */
   static long firstUsableLba(TableType table, int sectorSize) {
-    return table == TableType.GPT ? 2 + gptArraySectors(sectorSize) : 1;
+    return table != TableType.MBR ? 2 + gptArraySectors(sectorSize) : 1;
   }
 
   /** Sectors at the end of the disk kept for the backup GPT. */
   static long trailingSectors(TableType table, int sectorSize) {
-    return table == TableType.GPT ? 1 + gptArraySectors(sectorSize) : 0;
+    return table != TableType.MBR ? 1 + gptArraySectors(sectorSize) : 0;
   }
 
   /** Start and size in bytes of each partition. */
@@ -108,7 +108,7 @@ final class LayoutPlanner {
           "the partitions need a disk of "
               + Sizes.thousands(needed)
               + " bytes"
-              + (spec.table() == TableType.GPT
+              + (spec.table() != TableType.MBR
                   ? " (with the backup GPT's " + Sizes.thousands(trailing) + " bytes at the end)"
                   : "")
               + ", the spec gives "

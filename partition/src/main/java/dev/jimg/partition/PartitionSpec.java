@@ -35,6 +35,7 @@ import java.util.UUID;
  * @param uuid an explicit partition GUID
  * @param attributes GPT attribute bits
  * @param bootable the MBR active flag
+ * @param hybrid whether a hybrid MBR mirrors this partition
  * @param content a raw file copied to the start of the partition (with no filesystem)
  */
 public record PartitionSpec(
@@ -52,6 +53,7 @@ public record PartitionSpec(
     Optional<UUID> uuid,
     long attributes,
     boolean bootable,
+    boolean hybrid,
     Optional<Path> content) {
   public PartitionSpec {
     Objects.requireNonNull(name, "name");
@@ -88,6 +90,7 @@ public record PartitionSpec(
     private UUID uuid;
     private long attributes;
     private boolean bootable;
+    private boolean hybrid;
     private Path content;
 
     private Builder() {}
@@ -188,6 +191,12 @@ public record PartitionSpec(
       return this;
     }
 
+    /** Whether a hybrid MBR mirrors the partition. */
+    public Builder hybrid(boolean value) {
+      this.hybrid = value;
+      return this;
+    }
+
     /** A raw file to copy into the partition. */
     public Builder content(Path file) {
       this.content = file;
@@ -211,6 +220,7 @@ public record PartitionSpec(
           Optional.ofNullable(uuid),
           attributes,
           bootable,
+          hybrid,
           Optional.ofNullable(content));
     }
   }

@@ -73,6 +73,36 @@ final class PartitionTables {
     channel.write(ByteBuffer.wrap(backup.toBlock(ss)), lastLba * ss);
   }
 
+  /**
+   * Overwrites the protective MBR with a hybrid one: slot 1 the 0xEE entry over the primary GPT
+   * (LBA 1 to FirstUsableLBA − 1, as gdisk makes it), then the mirrored partitions in table order.
+   */
+  static void writeHybridMbr(
+      ImageChannel channel,
+      DiskLayout layout,
+      List<Boolean> mirrored,
+      List<Boolean> active,
+      byte[] bootCode)
+      throws IOException {
+    int ss = layout.sectorSize();
+    List<MbrPartitionRecord> records = new ArrayList<>();
+    records.add(
+        new MbrPartitionRecord(0, MasterBootRecord.GPT_PROTECTIVE, 1, layout.firstUsableLba() - 1));
+    for (int i = 0; i < layout.partitions().size(); i++) {
+      if (mirrored.get(i)) {
+        DiskLayout.Placed p = layout.partitions().get(i);
+        records.add(
+            new MbrPartitionRecord(
+                active.get(i) ? MbrPartitionRecord.ACTIVE : 0,
+                p.mbrType(),
+                p.offset() / ss,
+                p.size() / ss));
+      }
+    }
+    byte[] sector = new MasterBootRecord(bootCode, layout.diskSignature(), records).toBytes();
+    channel.write(ByteBuffer.wrap(sector), 0);
+  }
+
   /** The MBR type of the extended partition (sfdisk's and fdisk's default, "Extended"). */
   static final int EXTENDED = 0x05;
 

@@ -216,6 +216,42 @@ class DiskFillTest {
   }
 
   @Test
+  void write_hybrid_gptValidAndMbrMirrorsMarkedPartitions() throws Exception {
+    Path img = dir.resolve("hybrid.img");
+    DiskLayout layout =
+        build(
+            """
+            table: hybrid
+            seed: pi
+            partitions:
+              - {name: boot, type: ms-basic-data, size: 4M, hybrid: true, bootable: true}
+              - {name: root, type: root-arm64, size: 8M}
+            """,
+            img);
+    Validators.sgdiskClean(img);
+    List<Validators.Partition> gpt = Validators.partitions(img);
+    assertThat(gpt).extracting(Validators.Partition::name).containsExactly("boot", "root");
+    assertThat(Validators.fdiskList(img))
+        .contains("Disklabel type: gpt")
+        .doesNotContain("WARN")
+        .doesNotContain("mismatch");
+    byte[] all = Files.readAllBytes(img);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.getInt(440)).isEqualTo(layout.diskSignature());
+    // slot 1: 0xEE over LBA 1..33; slot 2: the boot partition, active, FAT32 LBA
+    assertThat(all[0x1BE + 4] & 0xFF).isEqualTo(0xEE);
+    assertThat(b.getInt(0x1BE + 8)).isEqualTo(1);
+    assertThat(b.getInt(0x1BE + 12)).isEqualTo(33);
+    assertThat(all[0x1CE] & 0xFF).isEqualTo(0x80);
+    assertThat(all[0x1CE + 4] & 0xFF).isEqualTo(0x0C);
+    assertThat(b.getInt(0x1CE + 8)).isEqualTo(2048);
+    assertThat(b.getInt(0x1CE + 12)).isEqualTo(8192);
+    assertThat(all[0x1DE + 4]).isZero();
+    assertThatThrownBy(() -> build("table: hybrid\npartitions:\n  - {name: a, size: 1M}\n", img))
+        .hasMessageContaining("table: hybrid mirrors 1 to 3 partitions");
+  }
+
+  @Test
   void write_blobOverPrimaryGpt_refusedNoFileLeft() throws Exception {
     Path img = dir.resolve("bad.img");
     assertThatThrownBy(
