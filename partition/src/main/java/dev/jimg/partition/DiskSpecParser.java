@@ -22,15 +22,16 @@ import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * Reads a disk spec from YAML (the schema is documented in {@code docs/disk-spec.md}).
  *
- * <p>Loading is safe: the YAML 1.2 core schema only, no tags that build objects, duplicate keys
- * refused, aliases limited. Unknown keys and values of the wrong type are errors that name the key
- * path ({@code partitions[1].size: "12Q" is not a size; …}). Relative paths in the spec are taken
- * relative to the spec file's directory.
+ * <p>Loading is safe: the YAML 1.2 JSON schema (plain scalars are text unless they are JSON
+ * numbers, {@code true}/{@code false} or {@code null}, so {@code type: 0x0c} stays the text {@code
+ * 0x0c}), no tags that build objects, duplicate keys refused, aliases limited. Unknown keys and
+ * values of the wrong type are errors that name the key path ({@code partitions[1].size: "12Q" is
+ * not a size; …}). Relative paths in the spec are taken relative to the spec file's directory.
  *
  * <p>Stateless and thread-safe.
  */
@@ -90,7 +91,7 @@ public final class DiskSpecParser {
     LoadSettings settings =
         LoadSettings.builder()
             .setLabel(name)
-            .setSchema(new CoreSchema())
+            .setSchema(new JsonSchema())
             .setAllowDuplicateKeys(false)
             .setAllowRecursiveKeys(false)
             .setMaxAliasesForCollections(MAX_ALIASES)
@@ -347,6 +348,12 @@ public final class DiskSpecParser {
     }
 
     private static boolean bool(Object node, String at) throws InvalidOptionException {
+      if ("true".equals(node)) {
+        return true;
+      }
+      if ("false".equals(node)) {
+        return false;
+      }
       if (!(node instanceof Boolean b)) {
         throw new InvalidOptionException(at + ": expected true or false, found " + describe(node));
       }
@@ -354,6 +361,9 @@ public final class DiskSpecParser {
     }
 
     private static long integer(Object node, String at) throws InvalidOptionException {
+      if (node instanceof String s && s.matches("[0-9]{1,9}")) {
+        return Long.parseLong(s);
+      }
       if (node instanceof Integer || node instanceof Long) {
         return ((Number) node).longValue();
       }

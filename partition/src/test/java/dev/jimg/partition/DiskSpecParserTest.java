@@ -100,7 +100,11 @@ class DiskSpecParserTest {
         .hasMessageStartingWith("partitions[0].attributes[0]: 'hiden' is not a GPT attribute");
     assertThatThrownBy(() -> parse("partitions:\n  - sources: [a/]\n"))
         .hasMessageStartingWith("partitions[0].sources: sources need a filesystem");
-    assertThatThrownBy(() -> parse("table: hybrid\n")).hasMessageContaining("not supported yet");
+    assertThatThrownBy(() -> parse("table: zfs\n"))
+        .hasMessage("table: \"zfs\" is not a table type; use gpt, mbr or hybrid");
+    assertThatThrownBy(() -> parse("partitions:\n  - size:\n"))
+        .hasMessageStartingWith("partitions[0].size: ")
+        .hasMessageContaining("is not a size");
   }
 
   @Test
@@ -119,7 +123,7 @@ class DiskSpecParserTest {
             """
             table: mbr
             partitions:
-              - {type: "0x0c", size: 1M, bootable: true}
+              - {type: 0x0c, size: 1M, bootable: true}
               - {type: "83", size: 1M}
               - {type: linux-swap, size: 1M}
             """);
