@@ -119,6 +119,17 @@ final class LayoutPlanner {
           needed,
           diskBytes);
     }
+    if (spec.table() == TableType.MBR) {
+      for (int i = 0; i < placed.size(); i++) {
+        if (placed.get(i).end() / ss > MbrPartitionRecord.MAX_LBA32) {
+          throw new DiskLayoutException(
+              describe(i, parts.get(i))
+                  + " ends at byte "
+                  + Sizes.thousands(placed.get(i).end())
+                  + ", beyond the 2^32 sectors an MBR can address; use table: gpt");
+        }
+      }
+    }
     return new Plan(diskBytes, placed);
   }
 
