@@ -17,6 +17,7 @@ import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.spi.WriteContext;
 import dev.jimg.core.spi.WriteResult;
 import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.Timestamp;
 import java.io.IOException;
 import java.io.InputStream;
@@ -277,6 +278,12 @@ public final class DiskImage {
           }
           open.add(source);
           tree = source.tree();
+          if (p.tree().isPresent()) {
+            tree =
+                p.sources().isEmpty()
+                    ? p.tree().get()
+                    : new FileTreeBuilder().overlay(p.tree().get()).overlay(tree).build();
+          }
           Map<String, String> options = new TreeMap<>(p.options());
           if (p.label().isPresent() && options.putIfAbsent("label", p.label().get()) != null) {
             throw new InvalidOptionException(

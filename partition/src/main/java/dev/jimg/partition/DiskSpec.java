@@ -50,6 +50,97 @@ public record DiskSpec(
     blobs = List.copyOf(blobs);
   }
 
+  /** A builder for a GPT disk with 512-byte sectors, 1 MiB alignment and no partitions yet. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds a {@link DiskSpec} fluently:
+   *
+   * <pre>{@code
+   * DiskSpec spec =
+   *     DiskSpec.builder()
+   *         .seed("my-board")
+   *         .partition(PartitionSpec.builder().name("esp").type(PartitionType.parse("type", "esp"))
+   *             .size(100 << 20).filesystem("fat").source("boot/").build())
+   *         .blob(Path.of("u-boot.bin"), 8192, false)
+   *         .table(TableType.MBR)
+   *         .build();
+   * }</pre>
+   *
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    private TableType table = TableType.GPT;
+    private int sectorSize = 512;
+    private OptionalLong size = OptionalLong.empty();
+    private Optional<String> seed = Optional.empty();
+    private long alignment = DEFAULT_ALIGNMENT;
+    private Optional<Path> bootCode = Optional.empty();
+    private final List<PartitionSpec> partitions = new java.util.ArrayList<>();
+    private final List<BlobSpec> blobs = new java.util.ArrayList<>();
+
+    private Builder() {}
+
+    /** The table type (default GPT). */
+    public Builder table(TableType value) {
+      this.table = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /** The sector size, 512 (default) or 4096. */
+    public Builder sectorSize(int value) {
+      this.sectorSize = value;
+      return this;
+    }
+
+    /** The disk size in bytes (default: what the partitions need). */
+    public Builder size(long bytes) {
+      this.size = OptionalLong.of(bytes);
+      return this;
+    }
+
+    /** The identities seed. */
+    public Builder seed(String value) {
+      this.seed = Optional.of(value);
+      return this;
+    }
+
+    /** The alignment in bytes (default 1 MiB). */
+    public Builder alignment(long bytes) {
+      this.alignment = bytes;
+      return this;
+    }
+
+    /** A file of MBR boot code. */
+    public Builder bootCode(Path file) {
+      this.bootCode = Optional.of(file);
+      return this;
+    }
+
+    /** Appends a partition. */
+    public Builder partition(PartitionSpec value) {
+      this.partitions.add(Objects.requireNonNull(value));
+      return this;
+    }
+
+    /** Appends a blob. */
+    public Builder blob(Path file, long offset, boolean allowOverlap) {
+      this.blobs.add(new BlobSpec(file, offset, allowOverlap));
+      return this;
+    }
+
+    /**
+     * The spec.
+     *
+     * @throws IllegalArgumentException if the sector size or alignment is invalid
+     */
+    public DiskSpec build() {
+      return new DiskSpec(table, sectorSize, size, seed, alignment, bootCode, partitions, blobs);
+    }
+  }
+
   /** A canonical text of the spec, hashed into the default seed. */
   String fingerprint() {
     StringBuilder sb = new StringBuilder("jimg-disk-v1\n");

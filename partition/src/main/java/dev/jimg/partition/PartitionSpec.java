@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.partition;
 
+import dev.jimg.core.tree.FileTree;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.UUID;
  * @param grow whether the partition takes the disk's free space
  * @param filesystem the filesystem type to write ({@code fat}, {@code ext4}, …) or empty for none
  * @param sources the layered sources of the filesystem tree (directories, tar files)
+ * @param tree a tree given directly (by {@code jimg build}); sources, if any, are layered on it
  * @param options the filesystem writer's options
  * @param label the filesystem label, passed to the writer as its {@code label} option
  * @param uuid an explicit partition GUID
@@ -48,6 +50,7 @@ public record PartitionSpec(
     boolean grow,
     Optional<String> filesystem,
     List<String> sources,
+    Optional<FileTree> tree,
     SortedMap<String, String> options,
     Optional<String> label,
     Optional<UUID> uuid,
@@ -63,7 +66,7 @@ public record PartitionSpec(
       throw new IllegalArgumentException(
           "partition '" + name + "': give either a filesystem or a content file, not both");
     }
-    if (filesystem.isEmpty() && !sources.isEmpty()) {
+    if (filesystem.isEmpty() && (!sources.isEmpty() || tree.isPresent())) {
       throw new IllegalArgumentException(
           "partition '" + name + "': sources need a filesystem to write them into");
     }
@@ -85,6 +88,7 @@ public record PartitionSpec(
     private boolean grow;
     private String filesystem;
     private final List<String> sources = new ArrayList<>();
+    private FileTree tree;
     private final SortedMap<String, String> options = new TreeMap<>();
     private String label;
     private UUID uuid;
@@ -146,6 +150,12 @@ public record PartitionSpec(
     /** Adds a source layer (a directory or archive path). */
     public Builder source(String spec) {
       this.sources.add(Objects.requireNonNull(spec));
+      return this;
+    }
+
+    /** A tree to write (sources, if any, are layered on top of it). */
+    public Builder tree(FileTree value) {
+      this.tree = value;
       return this;
     }
 
@@ -215,6 +225,7 @@ public record PartitionSpec(
           grow,
           Optional.ofNullable(filesystem),
           sources,
+          Optional.ofNullable(tree),
           options,
           Optional.ofNullable(label),
           Optional.ofNullable(uuid),

@@ -109,6 +109,42 @@ class DiskFillTest {
   }
 
   @Test
+  void write_javaApiWithInMemoryTree_sameBytesAsYamlWithDirectorySource() throws Exception {
+    dev.jimg.core.tree.FileTree tree;
+    try (var src =
+        dev.jimg.core.source.Sources.openLayered(
+            List.of(dir.resolve("more").toString()),
+            java.io.InputStream.nullInputStream(),
+            dev.jimg.core.source.SourceOptions.defaults(),
+            false)) {
+      tree = src.tree();
+    }
+    DiskSpec spec =
+        DiskSpec.builder()
+            .seed("api")
+            .partition(
+                PartitionSpec.builder()
+                    .name("data")
+                    .type(PartitionType.parse("type", "linux-generic"))
+                    .filesystem("testfs")
+                    .tree(tree)
+                    .build())
+            .build();
+    Path api = dir.resolve("api.img");
+    DiskImage.of(spec).write(api);
+    Path yaml = dir.resolve("yaml.img");
+    build(
+        """
+        seed: api
+        partitions:
+          - {name: data, type: linux-generic, filesystem: testfs, sources: [more]}
+        """,
+        yaml);
+    Validators.sgdiskClean(api);
+    assertThat(Files.mismatch(api, yaml)).isEqualTo(-1);
+  }
+
+  @Test
   void write_sameSpecTwiceOtherTimeZone_identicalBytes() throws Exception {
     Path a = dir.resolve("a.img");
     Path b = dir.resolve("b.img");
