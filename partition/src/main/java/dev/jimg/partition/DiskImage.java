@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -70,6 +71,16 @@ public final class DiskImage {
   public static final String VHD_UNIQUE_ID_LABEL = "vhd-unique-id";
 
   private static final long MIB = 1L << 20;
+
+  /**
+   * Writer options the disk fills in when the filesystem offers them and the spec leaves them
+   * unset: the sector size of a 4096-byte-sector disk, the volume id repart would give (FAT), and
+   * the partition's start in the filesystem's sectors (FAT's hidden sectors).
+   */
+  static final String SECTOR_SIZE_OPTION = "sector-size";
+
+  static final String VOLUME_ID_OPTION = "volume-id";
+  static final String HIDDEN_SECTORS_OPTION = "hidden-sectors";
 
   private static final Pattern UUID_TEXT =
       Pattern.compile(
@@ -263,6 +274,8 @@ public final class DiskImage {
       List<FilesystemWriter> writers = new ArrayList<>();
       List<FileTree> trees = new ArrayList<>();
       List<Long> needs = new ArrayList<>();
+      List<WriteContext> contexts = new ArrayList<>();
+      List<Map<String, String>> writerOptions = new ArrayList<>();
       for (int i = 0; i < parts.size(); i++) {
         PartitionSpec p = parts.get(i);
         FilesystemWriter writer = null;
@@ -293,16 +306,22 @@ public final class DiskImage {
               processEnvironment
                   ? BuildClock.fromProcessEnvironment(buildTime, tree)
                   : BuildClock.from(buildTime, environment, tree);
+          WriteContext context = new WriteContext(clock, Identities.fromSeed(uuids.get(i)));
           try {
-            writer =
-                fs.writer(
-                    p.filesystem().get(),
-                    options,
-                    new WriteContext(clock, Identities.fromSeed(uuids.get(i))));
+            SortedMap<String, String> known = fs.provider(p.filesystem().get()).writerOptions();
+            if (known.containsKey(SECTOR_SIZE_OPTION) && spec.sectorSize() != 512) {
+              options.putIfAbsent(SECTOR_SIZE_OPTION, Integer.toString(spec.sectorSize()));
+            }
+            if (known.containsKey(VOLUME_ID_OPTION)) {
+              options.putIfAbsent(VOLUME_ID_OPTION, repartVolumeId(uuids.get(i)));
+            }
+            writer = fs.writer(p.filesystem().get(), options, context);
           } catch (InvalidOptionException e) {
             throw new InvalidOptionException(where + ": " + e.getMessage());
           }
           need = writer.plan(tree);
+          contexts.add(context);
+          writerOptions.add(options);
         } else if (p.content().isPresent()) {
           Path content = p.content().get();
           if (!Files.isRegularFile(content)) {
@@ -310,6 +329,10 @@ public final class DiskImage {
                 LayoutPlanner.describe(i, p) + ": content file " + content + " does not exist");
           }
           need = Files.size(content);
+        }
+        if (writer == null) {
+          contexts.add(null);
+          writerOptions.add(null);
         }
         writers.add(writer);
         trees.add(tree);
@@ -356,8 +379,16 @@ public final class DiskImage {
         WriteResult result = null;
         String name = "partition " + (i + 1) + (p.name().isEmpty() ? "" : " (" + p.name() + ")");
         if (writers.get(i) != null) {
+          FilesystemWriter writer = writers.get(i);
+          Map<String, String> options = writerOptions.get(i);
+          if (fs.provider(p.filesystem().get()).writerOptions().containsKey(HIDDEN_SECTORS_OPTION)
+              && !options.containsKey(HIDDEN_SECTORS_OPTION)) {
+            long fsSector = Long.parseLong(options.getOrDefault(SECTOR_SIZE_OPTION, "512"));
+            options.put(HIDDEN_SECTORS_OPTION, Long.toString(pl.offset() / fsSector));
+            writer = fs.writer(p.filesystem().get(), options, contexts.get(i));
+          }
           try (ImageChannel slice = channel.slice(name, pl.offset(), pl.size())) {
-            result = writers.get(i).write(trees.get(i), slice, progress);
+            result = writer.write(trees.get(i), slice, progress);
           }
         } else if (p.content().isPresent()) {
           copy(p.content().get(), channel, pl.offset());
@@ -438,6 +469,16 @@ public final class DiskImage {
     } finally {
       closeAll(open);
     }
+  }
+
+  /**
+   * The FAT volume id systemd-repart gives the filesystem in the partition {@code partitionUuid}:
+   * the first 4 bytes of the filesystem UUID ({@link Identities#repartFilesystemUuid}) read
+   * big-endian, as 8 hex digits (what {@code mkfs.vfat -i} takes).
+   */
+  static String repartVolumeId(UUID partitionUuid) {
+    UUID fsUuid = Identities.repartFilesystemUuid(partitionUuid);
+    return String.format(java.util.Locale.ROOT, "%08X", fsUuid.getMostSignificantBits() >>> 32);
   }
 
   private byte[] bootCode() throws IOException {

@@ -96,6 +96,12 @@ class DiskFillTest {
     UUID fsUuid = Identities.fromBytes(Arrays.copyOfRange(all, at + 8, at + 24));
     assertThat(fsUuid).isEqualTo(Identities.repartFilesystemUuid(esp.uuid()));
     assertThat(new String(all, at + 24, 3, StandardCharsets.UTF_8)).isEqualTo("ESP");
+    // the disk passes the partition start (hidden sectors) and repart's FAT volume id
+    assertThat(
+            java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(at + 56))
+        .isEqualTo(esp.offset() / 512);
+    assertThat(new String(all, at + 64, 8, StandardCharsets.US_ASCII))
+        .isEqualTo(fsUuid.toString().substring(0, 8).toUpperCase(java.util.Locale.ROOT));
     String body = new String(all, at + TestFsProvider.HEADER, 40, StandardCharsets.ISO_8859_1);
     assertThat(body).startsWith("EFI/a.txt\0hellob.txt\0world");
     // the writer filled its whole slice and nothing past it

@@ -114,6 +114,18 @@ class LayoutPlannerTest {
         .hasMessageContaining("beyond the 2^32 sectors an MBR can address; use table: gpt");
   }
 
+  /**
+   * systemd-repart 252 with --seed=0123456789abcdef0123456789abcdef and one Type=esp Format=vfat
+   * partition (GUID b2d552b0-…) made a FAT volume with serial 5739-C63F.
+   */
+  @Test
+  void repartVolumeId_matchesSystemdRepart252() {
+    assertThat(
+            DiskImage.repartVolumeId(
+                java.util.UUID.fromString("b2d552b0-45db-4678-b34f-066168609d1a")))
+        .isEqualTo("5739C63F");
+  }
+
   @Test
   void parse_typeNames_resolveWithAndWithoutLinuxPrefix() throws Exception {
     assertThat(PartitionType.parse("t", "linux-root-arm64"))

@@ -27,12 +27,13 @@ import java.util.UUID;
 
 /**
  * A test-only filesystem "testfs": the magic {@code JIMGTEST}, the filesystem UUID (16 bytes), the
- * label (32 bytes), then for each regular file in path order its path, a NUL and its content; the
+ * label (32 bytes), the hidden-sectors option (8 bytes little-endian), the volume-id option (8
+ * ASCII characters), then for each regular file in path order its path, a NUL and its content; the
  * rest of the channel is a repeated marker byte so tests see the whole slice was handed over.
  */
 public final class TestFsProvider implements FilesystemProvider {
   static final byte[] MAGIC = "JIMGTEST".getBytes(StandardCharsets.US_ASCII);
-  static final int HEADER = 8 + 16 + 32;
+  static final int HEADER = 8 + 16 + 32 + 8 + 8;
   static final byte FILL = (byte) 0xA5;
 
   @Override
@@ -50,6 +51,8 @@ public final class TestFsProvider implements FilesystemProvider {
     SortedMap<String, String> m = new TreeMap<>();
     m.put("label", "the label");
     m.put("mbr-type", "the MBR type byte to suggest, decimal");
+    m.put("hidden-sectors", "the partition start in sectors");
+    m.put("volume-id", "8 hex digits");
     m.put("size", "a fixed size");
     return m;
   }
@@ -64,6 +67,8 @@ public final class TestFsProvider implements FilesystemProvider {
             ? OptionalInt.of((int) o.integer("mbr-type", 1, 255).getAsLong())
             : OptionalInt.empty();
     long fixed = o.size("size").orElse(-1);
+    long hidden = o.integer("hidden-sectors", 0, Long.MAX_VALUE).orElse(0);
+    String volumeId = o.string("volume-id").orElse("00000000");
     UUID uuid = context.identities().uuid(Identities.FILESYSTEM_UUID_LABEL);
     return new FilesystemWriter() {
       @Override
@@ -87,6 +92,9 @@ public final class TestFsProvider implements FilesystemProvider {
         head.put(MAGIC).put(Identities.toBytes(uuid));
         byte[] l = label.getBytes(StandardCharsets.UTF_8);
         head.put(l, 0, Math.min(32, l.length));
+        head.position(8 + 16 + 32);
+        head.order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(hidden);
+        head.put(volumeId.getBytes(StandardCharsets.US_ASCII), 0, 8);
         head.clear();
         channel.write(head, 0);
         long pos = HEADER;
