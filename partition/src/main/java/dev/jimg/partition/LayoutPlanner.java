@@ -105,7 +105,9 @@ final class LayoutPlanner {
       long needed = Math.max(end + trailing, minDiskBytes);
       long suggestion = alignUp(needed, MIB);
       throw new ImageTooSmallException(
-          "the partitions need a disk of "
+          (minDiskBytes > end + trailing
+                  ? "the blobs need a disk of "
+                  : "the partitions need a disk of ")
               + Sizes.thousands(needed)
               + " bytes"
               + (spec.table() != TableType.MBR

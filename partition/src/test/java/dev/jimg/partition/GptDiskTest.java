@@ -191,6 +191,45 @@ class GptDiskTest {
   }
 
   @Test
+  void write_mbr4096_sfdiskOnLoopDeviceWith4kSectors() throws Exception {
+    DiskSpec spec =
+        DiskSpec.builder()
+            .table(TableType.MBR)
+            .sectorSize(4096)
+            .seed("mbr4k")
+            .partition(part("a", "0x0c", 4 * MIB))
+            .partition(part("b", "linux-generic", 2 * MIB))
+            .build();
+    Path img = write(spec, "mbr4k.img");
+    Validators.requireRoot();
+    Validators.require(Tool.LOSETUP);
+    String loop =
+        Exec.run(
+                "losetup",
+                "--find",
+                "--show",
+                "--sector-size",
+                "4096",
+                "--read-only",
+                img.toString())
+            .requireOk()
+            .text()
+            .trim();
+    try {
+      String dump = Exec.run("sfdisk", "--dump", loop).requireOk().text();
+      assertThat(dump).contains("label: dos").contains("sector-size: 4096");
+      assertThat(dump)
+          .contains("start=         256, size=        1024, type=c")
+          .contains("start=        1280, size=         512, type=83");
+      assertThat(Exec.run("fdisk", "-l", loop).requireOk().text())
+          .contains("Sector size (logical/physical): 4096 bytes")
+          .doesNotContain("WARN");
+    } finally {
+      Exec.run("losetup", "-d", loop);
+    }
+  }
+
+  @Test
   void write_twice_identicalBytes() throws Exception {
     Path a = write(fourPartitions(512), "a.img");
     Path b = write(fourPartitions(512), "b.img");
