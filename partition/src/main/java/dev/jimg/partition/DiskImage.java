@@ -424,12 +424,12 @@ public final class DiskImage {
                 spec.table(),
                 ss,
                 sectors,
-                LayoutPlanner.firstUsableLba(spec.table(), ss),
+                LayoutPlanner.firstUsableLba(spec),
                 sectors - LayoutPlanner.trailingSectors(spec.table(), ss) - 1,
                 ids.repartDiskUuid(),
                 hybrid ? ids.volumeId32(MBR_DISK_SIGNATURE_LABEL) : 0,
                 withTypes);
-        PartitionTables.writeGpt(channel, layout);
+        PartitionTables.writeGpt(channel, layout, spec.primaryArrayLba());
         if (hybrid) {
           PartitionTables.writeHybridMbr(channel, layout, mirrored, active, bootCode);
         }
@@ -560,7 +560,9 @@ public final class DiskImage {
   private void checkBlobs(LayoutPlanner.Plan plan, List<Long> sizes, long sectors)
       throws DiskLayoutException {
     int ss = spec.sectorSize();
-    long tableEnd = LayoutPlanner.firstUsableLba(spec.table(), ss) * ss;
+    long tableEnd = LayoutPlanner.firstUsableLba(spec) * ss;
+    long headerEnd = spec.table() != TableType.MBR ? 2L * ss : tableEnd;
+    long arrayStart = spec.primaryArrayLba() * ss;
     long trailingStart = (sectors - LayoutPlanner.trailingSectors(spec.table(), ss)) * ss;
     for (int b = 0; b < spec.blobs().size(); b++) {
       BlobSpec blob = spec.blobs().get(b);
@@ -586,7 +588,21 @@ public final class DiskImage {
       if (blob.allowOverlap() || sizes.get(b) == 0) {
         continue;
       }
-      if (start < tableEnd) {
+      if (spec.table() != TableType.MBR && headerEnd < arrayStart) {
+        if (start < headerEnd || (start < tableEnd && end > arrayStart)) {
+          throw new DiskLayoutException(
+              what
+                  + " overlaps "
+                  + (start < headerEnd
+                      ? "the MBR and GPT header (bytes 0.." + Sizes.thousands(headerEnd) + ")"
+                      : "the primary GPT entry array (bytes "
+                          + Sizes.thousands(arrayStart)
+                          + ".."
+                          + Sizes.thousands(tableEnd)
+                          + ")")
+                  + "; move it or set allow-overlap: true");
+        }
+      } else if (start < tableEnd) {
         throw new DiskLayoutException(
             what
                 + " overlaps the "

@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * @param bootCode a file with up to 440 bytes of MBR boot code (MBR tables)
  * @param partitions the partitions in table order
  * @param blobs raw files at byte offsets
+ * @param gptLocation the byte offset of the primary GPT entry array (default: LBA 2, right after
+ *     the header); moving it leaves room for a boot loader before it, as some boards' boot ROMs
+ *     read at fixed offsets such as 8 KiB. The first usable LBA then follows the array.
  */
 public record DiskSpec(
     TableType table,
@@ -30,7 +33,8 @@ public record DiskSpec(
     long alignment,
     Optional<Path> bootCode,
     List<PartitionSpec> partitions,
-    List<BlobSpec> blobs) {
+    List<BlobSpec> blobs,
+    OptionalLong gptLocation) {
   /** The default alignment: 1 MiB. */
   public static final long DEFAULT_ALIGNMENT = 1L << 20;
 
@@ -48,6 +52,43 @@ public record DiskSpec(
     }
     partitions = List.copyOf(partitions);
     blobs = List.copyOf(blobs);
+    Objects.requireNonNull(gptLocation, "gptLocation");
+    if (gptLocation.isPresent()) {
+      long at = gptLocation.getAsLong();
+      if (table == TableType.MBR || at < 2L * sectorSize || at % sectorSize != 0) {
+        throw new IllegalArgumentException(
+            "gpt-location "
+                + at
+                + " must be a multiple of the sector size from LBA 2 on, on a GPT or hybrid disk");
+      }
+    }
+  }
+
+  /** A spec with the primary GPT entry array at its standard place (LBA 2). */
+  public DiskSpec(
+      TableType table,
+      int sectorSize,
+      OptionalLong size,
+      Optional<String> seed,
+      long alignment,
+      Optional<Path> bootCode,
+      List<PartitionSpec> partitions,
+      List<BlobSpec> blobs) {
+    this(
+        table,
+        sectorSize,
+        size,
+        seed,
+        alignment,
+        bootCode,
+        partitions,
+        blobs,
+        OptionalLong.empty());
+  }
+
+  /** The LBA of the primary GPT entry array. */
+  long primaryArrayLba() {
+    return gptLocation.isPresent() ? gptLocation.getAsLong() / sectorSize : 2;
   }
 
   /** A builder for a GPT disk with 512-byte sectors, 1 MiB alignment and no partitions yet. */
@@ -80,6 +121,7 @@ public record DiskSpec(
     private Optional<Path> bootCode = Optional.empty();
     private final List<PartitionSpec> partitions = new java.util.ArrayList<>();
     private final List<BlobSpec> blobs = new java.util.ArrayList<>();
+    private OptionalLong gptLocation = OptionalLong.empty();
 
     private Builder() {}
 
@@ -119,6 +161,12 @@ public record DiskSpec(
       return this;
     }
 
+    /** The byte offset of the primary GPT entry array (default LBA 2). */
+    public Builder gptLocation(long bytes) {
+      this.gptLocation = OptionalLong.of(bytes);
+      return this;
+    }
+
     /** Appends a partition. */
     public Builder partition(PartitionSpec value) {
       this.partitions.add(Objects.requireNonNull(value));
@@ -137,7 +185,8 @@ public record DiskSpec(
      * @throws IllegalArgumentException if the sector size or alignment is invalid
      */
     public DiskSpec build() {
-      return new DiskSpec(table, sectorSize, size, seed, alignment, bootCode, partitions, blobs);
+      return new DiskSpec(
+          table, sectorSize, size, seed, alignment, bootCode, partitions, blobs, gptLocation);
     }
   }
 
@@ -152,6 +201,7 @@ public record DiskSpec(
       sb.append(p.size()).append(p.minSize()).append(p.maxSize()).append(p.offset());
       sb.append(p.grow()).append('|').append(p.filesystem().orElse("")).append('|');
       sb.append(p.options()).append('|').append(p.label().orElse("")).append('|');
+      sb.append(gptLocation).append('|');
       sb.append(p.attributes()).append(p.bootable()).append(p.hybrid()).append('\n');
     }
     return sb.toString();

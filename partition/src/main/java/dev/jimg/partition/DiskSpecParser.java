@@ -38,7 +38,15 @@ import org.snakeyaml.engine.v2.schema.JsonSchema;
 public final class DiskSpecParser {
   private static final Set<String> TOP_KEYS =
       Set.of(
-          "table", "sector-size", "size", "seed", "alignment", "boot-code", "partitions", "blobs");
+          "table",
+          "sector-size",
+          "size",
+          "seed",
+          "alignment",
+          "boot-code",
+          "partitions",
+          "blobs",
+          "gpt-location");
   private static final Set<String> PARTITION_KEYS =
       Set.of(
           "name",
@@ -171,7 +179,22 @@ public final class DiskSpecParser {
           blobs.add(blob(list.get(i), "blobs[" + i + "]"));
         }
       }
-      return new DiskSpec(table, sectorSize, size, seed, alignment, bootCode, partitions, blobs);
+      OptionalLong gptLocation = optionalSize(m, "gpt-location", "gpt-location");
+      if (gptLocation.isPresent()) {
+        long at = gptLocation.getAsLong();
+        if (table == TableType.MBR || at < 2L * sectorSize || at % sectorSize != 0) {
+          throw new InvalidOptionException(
+              "gpt-location: "
+                  + at
+                  + " must be a multiple of the sector size ("
+                  + sectorSize
+                  + ") from "
+                  + 2 * sectorSize
+                  + " on, and the table gpt or hybrid");
+        }
+      }
+      return new DiskSpec(
+          table, sectorSize, size, seed, alignment, bootCode, partitions, blobs, gptLocation);
     }
 
     private PartitionSpec partition(Object node, String at) throws InvalidOptionException {

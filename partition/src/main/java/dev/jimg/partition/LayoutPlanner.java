@@ -28,6 +28,13 @@ final class LayoutPlanner {
     return table != TableType.MBR ? 2 + gptArraySectors(sectorSize) : 1;
   }
 
+  /** The first usable LBA of {@code spec}: after the primary GPT array, wherever it is. */
+  static long firstUsableLba(DiskSpec spec) {
+    return spec.table() != TableType.MBR
+        ? spec.primaryArrayLba() + gptArraySectors(spec.sectorSize())
+        : 1;
+  }
+
   /** Sectors at the end of the disk kept for the backup GPT. */
   static long trailingSectors(TableType table, int sectorSize) {
     return table != TableType.MBR ? 1 + gptArraySectors(sectorSize) : 0;
@@ -58,7 +65,7 @@ final class LayoutPlanner {
     for (int i = 0; i < parts.size(); i++) {
       base[i] = baseSize(spec, i, needs.get(i));
     }
-    long firstByte = firstUsableLba(spec.table(), ss) * ss;
+    long firstByte = firstUsableLba(spec) * ss;
     long trailing = trailingSectors(spec.table(), ss) * ss;
 
     List<Extent> placed = place(spec, base, firstByte);

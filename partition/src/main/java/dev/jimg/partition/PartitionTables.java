@@ -16,7 +16,8 @@ final class PartitionTables {
    * Writes the protective MBR, the primary header and array (LBA 1 and 2…) and the backup array and
    * header (the last sectors), CRCs computed last.
    */
-  static void writeGpt(ImageChannel channel, DiskLayout layout) throws IOException {
+  static void writeGpt(ImageChannel channel, DiskLayout layout, long primaryArrayLba)
+      throws IOException {
     int ss = layout.sectorSize();
     long arraySectors = LayoutPlanner.gptArraySectors(ss);
     ByteBuffer array = ByteBuffer.allocate(Math.toIntExact(arraySectors * ss));
@@ -48,7 +49,7 @@ final class PartitionTables {
             layout.firstUsableLba(),
             layout.lastUsableLba(),
             layout.diskGuid(),
-            2,
+            primaryArrayLba,
             LayoutPlanner.GPT_ENTRIES,
             GptPartitionEntry.SIZE,
             arrayCrc);
@@ -68,7 +69,7 @@ final class PartitionTables {
         MasterBootRecord.protective(layout.sectors()).toBytes(), 0, mbr, 0, MasterBootRecord.SIZE);
     channel.write(ByteBuffer.wrap(mbr), 0);
     channel.write(ByteBuffer.wrap(primary.toBlock(ss)), (long) ss);
-    channel.write(ByteBuffer.wrap(array.array()), 2L * ss);
+    channel.write(ByteBuffer.wrap(array.array()), primaryArrayLba * ss);
     channel.write(ByteBuffer.wrap(array.array()), backupArrayLba * ss);
     channel.write(ByteBuffer.wrap(backup.toBlock(ss)), lastLba * ss);
   }

@@ -294,6 +294,48 @@ class DiskFillTest {
   }
 
   @Test
+  void write_gptLocationMoved_bootLoaderAt8KFitsBeforeArray() throws Exception {
+    Path img = dir.resolve("sunxi.img");
+    String yaml =
+        """
+        gpt-location: 1M
+        seed: sunxi
+        partitions:
+          - {name: boot, type: esp, size: 4M}
+        blobs:
+          - {file: u-boot.bin, offset: %s}
+        """;
+    build(yaml.formatted("8K"), img);
+    // sgdisk accepts the moved array (it can make one itself, experts' menu 'j') but notes the gap;
+    // that note is the intended layout, any other line is a failure
+    Exec.Result v = Exec.run("sgdisk", "-v", img.toString()).requireOk();
+    assertThat(v.text()).contains("No problems found.");
+    assertThat(
+            v.text()
+                .replace(
+                    "Warning: There is a gap between the main metadata (sector 1) and the main\n"
+                        + "partition table (sector 2048). This is helpful in some exotic"
+                        + " configurations,\n"
+                        + "but is generally ill-advised. Using 'j' on the experts' menu can adjust"
+                        + " this\n"
+                        + "gap.\n",
+                    ""))
+        .doesNotContain("Warning")
+        .doesNotContain("Problem:");
+    String dump = Exec.run("sfdisk", "--dump", img.toString()).requireOk().text();
+    assertThat(dump).contains("first-lba: 2080").contains("start=        4096, size=        8192");
+    byte[] all = Files.readAllBytes(img);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    assertThat(b.getLong(512 + GptHeader.PARTITION_ENTRY_LBA)).isEqualTo(2048);
+    byte[] blob = Files.readAllBytes(dir.resolve("u-boot.bin"));
+    assertThat(Arrays.copyOfRange(all, 8192, 8192 + blob.length)).isEqualTo(blob);
+    assertThatThrownBy(() -> build(yaml.formatted("1023K"), img))
+        .hasMessageContaining("overlaps the primary GPT entry array (bytes 1,048,576..1,064,960)");
+    assertThatThrownBy(() -> build(yaml.formatted("1000"), img))
+        .hasMessageContaining("overlaps the MBR and GPT header (bytes 0..1,024)");
+  }
+
+  @Test
   void write_blobOverPrimaryGpt_refusedNoFileLeft() throws Exception {
     Path img = dir.resolve("bad.img");
     assertThatThrownBy(
