@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.partition;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class LayoutPlannerTest {
+  static final long MIB = 1L << 20;
+
+  static DiskSpec disk(TableType table, int ss, OptionalLong size, PartitionSpec... parts) {
+    return new DiskSpec(
+        table,
+        ss,
+        size,
+        Optional.of("s"),
+        DiskSpec.DEFAULT_ALIGNMENT,
+        Optional.empty(),
+        List.of(parts),
+        List.of());
+  }
+
+  static List<Long> none(int n) {
+    return Collections.nCopies(n, 0L);
+  }
+
+  @Test
+  void plan_twoGrowers_shareFreeSpaceEquallyCappedAtMax() throws Exception {
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.of(100 * MIB),
+            PartitionSpec.builder().size(10 * MIB).build(),
+            PartitionSpec.builder().grow(true).build(),
+            PartitionSpec.builder().grow(true).maxSize(20 * MIB).build());
+    LayoutPlanner.Plan plan = LayoutPlanner.plan(spec, none(3), 0);
+    // usable: 1 MiB .. 100 MiB - 33 sectors; free after the fixed one: 89 MiB - 16.5 KiB
+    assertThat(plan.extents().get(1).size()).isEqualTo(44 * MIB);
+    assertThat(plan.extents().get(2).size()).isEqualTo(20 * MIB);
+    assertThat(plan.extents().get(2).offset()).isEqualTo(55 * MIB);
+  }
+
+  @Test
+  void plan_contentNeedsRoundedUpToAlignmentAndMinSize() throws Exception {
+    DiskSpec spec =
+        disk(
+            TableType.MBR,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().build(),
+            PartitionSpec.builder().minSize(3 * MIB).build());
+    LayoutPlanner.Plan plan = LayoutPlanner.plan(spec, List.of(MIB + 1, 5L), 0);
+    assertThat(plan.extents().get(0).size()).isEqualTo(2 * MIB);
+    assertThat(plan.extents().get(1).size()).isEqualTo(3 * MIB);
+    assertThat(plan.diskBytes()).isEqualTo(6 * MIB);
+  }
+
+  @Test
+  void plan_noBackupGptOnMbr_blobsExtendDefaultSize() throws Exception {
+    DiskSpec spec =
+        disk(TableType.MBR, 512, OptionalLong.empty(), PartitionSpec.builder().size(MIB).build());
+    assertThat(LayoutPlanner.plan(spec, none(1), 0).diskBytes()).isEqualTo(2 * MIB);
+    assertThat(LayoutPlanner.plan(spec, none(1), 5 * MIB + 1).diskBytes()).isEqualTo(6 * MIB);
+    DiskSpec gpt =
+        disk(TableType.GPT, 4096, OptionalLong.empty(), PartitionSpec.builder().size(MIB).build());
+    // 4 KiB sectors: the backup GPT takes 5 sectors after the partition, so one more MiB
+    assertThat(LayoutPlanner.plan(gpt, none(1), 0).diskBytes()).isEqualTo(3 * MIB);
+    assertThat(LayoutPlanner.firstUsableLba(TableType.GPT, 4096)).isEqualTo(6);
+    assertThat(LayoutPlanner.firstUsableLba(TableType.GPT, 512)).isEqualTo(34);
+    assertThat(LayoutPlanner.trailingSectors(TableType.GPT, 4096)).isEqualTo(5);
+  }
+
+  @Test
+  void plan_partitionOverBackupGpt_refused() {
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.of(3 * MIB),
+            PartitionSpec.builder().offset(MIB).size(2 * MIB).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, none(1), 0))
+        .hasMessageContaining("use size: 4M or more");
+  }
+
+  @Test
+  void plan_contentLargerThanMaxSize_refused() {
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().name("root").maxSize(MIB).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, List.of(2 * MIB), 0))
+        .hasMessage(
+            "partitions[0] (root): its content needs 2,097,152 bytes but max-size is 1,048,576");
+  }
+
+  @Test
+  void plan_mbrBeyond2TiB_refused() {
+    DiskSpec spec =
+        disk(
+            TableType.MBR,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().size(3L << 40).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, none(1), 0))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessageContaining("beyond the 2^32 sectors an MBR can address; use table: gpt");
+  }
+
+  /**
+   * systemd-repart 252 with --seed=0123456789abcdef0123456789abcdef and one Type=esp Format=vfat
+   * partition (GUID b2d552b0-…) made a FAT volume with serial 5739-C63F.
+   */
+  @Test
+  void repartVolumeId_matchesSystemdRepart252() {
+    assertThat(
+            DiskImage.repartVolumeId(
+                java.util.UUID.fromString("b2d552b0-45db-4678-b34f-066168609d1a")))
+        .isEqualTo("5739C63F");
+  }
+
+  @Test
+  void parse_typeNames_resolveWithAndWithoutLinuxPrefix() throws Exception {
+    assertThat(PartitionType.parse("t", "linux-root-arm64"))
+        .isEqualTo(PartitionType.parse("t", "root-arm64"));
+    assertThat(PartitionType.parse("t", "C12A7328-F81F-11D2-BA4B-00A0C93EC93B").name())
+        .isEqualTo("esp");
+    assertThat(PartitionType.parse("t", "linux-home").mbrType()).hasValue(0x83);
+    assertThat(PartitionType.parse("t", "ef").mbrType()).hasValue(0xEF);
+    assertThat(GptAttribute.mask("a", "no-auto")).isEqualTo(1L << 63);
+    assertThat(GptAttribute.mask("a", "legacy-bios-bootable")).isEqualTo(4L);
+  }
+}
