@@ -17,7 +17,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     synopsisSubcommandLabel = "COMMAND",
-    subcommands = {LsCommand.class, MkfsCommand.class, DebCommand.class, HelpCommand.class},
+    subcommands = {
+      LsCommand.class,
+      MkfsCommand.class,
+      DiskCommand.class,
+      DebCommand.class,
+      HelpCommand.class
+    },
     description = {
       "Reproducible filesystem and disk images (ext4, squashfs, FAT, GPT) from directories, tars"
           + " and .deb packages, in pure Java and without root."

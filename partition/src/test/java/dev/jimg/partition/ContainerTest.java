@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,10 +133,9 @@ class ContainerTest {
     assertThat(h.getInt(0)).isEqualTo(AndroidSparse.MAGIC);
     assertThat((long) h.getInt(AndroidSparse.H_TOTAL_BLKS) * 4096).isEqualTo(Files.size(raw));
     assertThat(Files.size(sparse)).isLessThan(Files.size(raw) / 10);
-    Assumptions.assumeTrue(
-        Exec.run("sh", "-c", "command -v simg2img").ok(), "simg2img is not installed");
+    String simg2img = Validators.require(Tool.SIMG2IMG).toString();
     Path back = dir.resolve("back.raw");
-    Exec.run("simg2img", sparse.toString(), back.toString()).requireOk();
+    Exec.run(simg2img, sparse.toString(), back.toString()).requireOk();
     assertThat(Files.mismatch(raw, back)).isEqualTo(-1);
   }
 }

@@ -4,11 +4,11 @@ package dev.jimg.partition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jimg.testdata.Exec;
+import dev.jimg.testdata.Tool;
 import dev.jimg.testdata.Validators;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,8 +22,7 @@ class SystemdRepartTest {
 
   @Test
   void write_sameSeedAndDefinitionsAsRepart_sameTable() throws Exception {
-    Assumptions.assumeTrue(
-        Exec.run("sh", "-c", "command -v systemd-repart").ok(), "systemd-repart is not installed");
+    String repart = Validators.require(Tool.SYSTEMD_REPART).toString();
     String seed = "5b2c7b1e-09a4-4d5c-9d1e-7f0a0c3e2b11";
     Path defs = Files.createDirectories(dir.resolve("repart.d"));
     String[][] parts = {
@@ -57,7 +56,7 @@ class SystemdRepartTest {
     }
     Path repartImg = dir.resolve("repart.img");
     Exec.run(
-            "systemd-repart",
+            repart,
             "--empty=create",
             "--size=256M",
             "--seed=" + seed,

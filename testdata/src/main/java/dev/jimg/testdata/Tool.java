@@ -24,6 +24,8 @@ public enum Tool {
   SETFATTR("setfattr", "attr"),
   TAR("tar", "tar"),
   BSDTAR("bsdtar", "libarchive-tools"),
+  SIMG2IMG("simg2img", "android-sdk-libsparse-utils"),
+  SYSTEMD_REPART("systemd-repart", "systemd"),
   MOUNT("mount", "mount"),
   UMOUNT("umount", "mount"),
   LOSETUP("losetup", "mount");
