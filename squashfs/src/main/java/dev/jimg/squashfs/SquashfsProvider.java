@@ -3,9 +3,11 @@ package dev.jimg.squashfs;
 
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.spi.FilesystemProvider;
+import dev.jimg.core.spi.FilesystemReader;
 import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.spi.WriteContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /** The {@code squashfs} filesystem type for {@link dev.jimg.core.spi.Filesystems}. Stateless. */
@@ -29,5 +31,10 @@ public final class SquashfsProvider implements FilesystemProvider {
   public FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     return new SquashfsWriter(SquashfsOptions.parse(options), context);
+  }
+
+  @Override
+  public Optional<FilesystemReader> newReader() {
+    return Optional.of(new SquashfsReader());
   }
 }
