@@ -2,6 +2,7 @@
 package dev.jimg.squashfs;
 
 import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +11,7 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.Deflater;
 import org.tukaani.xz.ARMOptions;
 import org.tukaani.xz.ARMThumbOptions;
@@ -118,16 +120,40 @@ public enum Compression {
   }
 
   /**
-   * A configured compressor. {@link #compress} is thread-safe: every call uses its own state.
-   *
-   * @param compression the algorithm
-   * @param level the level
-   * @param blockSize the data block size (the xz dictionary)
-   * @param xzFilters the xz BCJ filters to try besides none (the smallest output wins)
+   * A configured compressor. {@link #compress} is thread-safe: each call borrows its own native
+   * state (a zstd context, a Deflater) from a pool that {@link #close} releases. The output depends
+   * only on the input, never on which pooled state compressed it.
    */
-  record Codec(Compression compression, int level, int blockSize, List<XzFilter> xzFilters) {
-    Codec {
-      xzFilters = List.copyOf(xzFilters);
+  static final class Codec implements AutoCloseable {
+    private final Compression compression;
+    private final int level;
+    private final int blockSize;
+    private final List<XzFilter> xzFilters;
+    private final ConcurrentLinkedQueue<ZstdCompressCtx> zstdContexts =
+        new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Deflater> deflaters = new ConcurrentLinkedQueue<>();
+
+    /**
+     * @param compression the algorithm
+     * @param level the level
+     * @param blockSize the data block size (the xz dictionary)
+     * @param xzFilters the xz BCJ filters to try besides none (the smallest output wins)
+     */
+    Codec(Compression compression, int level, int blockSize, List<XzFilter> xzFilters) {
+      this.compression = compression;
+      this.level = level;
+      this.blockSize = blockSize;
+      this.xzFilters = List.copyOf(xzFilters);
+    }
+
+    @Override
+    public void close() {
+      for (ZstdCompressCtx c; (c = zstdContexts.poll()) != null; ) {
+        c.close();
+      }
+      for (Deflater d; (d = deflaters.poll()) != null; ) {
+        d.end();
+      }
     }
 
     /**
@@ -146,7 +172,12 @@ public enum Compression {
     }
 
     private byte[] gzip(byte[] in, int off, int len) {
-      Deflater d = new Deflater(level);
+      Deflater d = deflaters.poll();
+      if (d == null) {
+        d = new Deflater(level);
+      } else {
+        d.reset();
+      }
       try {
         d.setInput(in, off, len);
         d.finish();
@@ -162,18 +193,25 @@ public enum Compression {
         System.arraycopy(buf, 0, out, 0, n);
         return out;
       } finally {
-        d.end();
+        deflaters.add(d);
       }
     }
 
     private byte[] zstd(byte[] in, int off, int len) {
-      byte[] buf = new byte[(int) Zstd.compressBound(len)];
-      long n = Zstd.compressByteArray(buf, 0, buf.length, in, off, len, level);
-      if (Zstd.isError(n)) {
-        throw new IllegalStateException("zstd: " + Zstd.getErrorName(n));
+      ZstdCompressCtx ctx = zstdContexts.poll();
+      if (ctx == null) {
+        ctx = new ZstdCompressCtx();
+        ctx.setLevel(level);
       }
-      byte[] out = new byte[(int) n];
-      System.arraycopy(buf, 0, out, 0, (int) n);
+      byte[] buf = new byte[(int) Zstd.compressBound(len)];
+      int n;
+      try {
+        n = ctx.compressByteArray(buf, 0, buf.length, in, off, len);
+      } finally {
+        zstdContexts.add(ctx);
+      }
+      byte[] out = new byte[n];
+      System.arraycopy(buf, 0, out, 0, n);
       return out;
     }
 

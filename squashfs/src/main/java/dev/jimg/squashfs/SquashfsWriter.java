@@ -137,7 +137,20 @@ public final class SquashfsWriter implements FilesystemWriter {
               + " s is outside 1970..2106 (unsigned 32-bit seconds); set SOURCE_DATE_EPOCH");
     }
     List<Node> nodes = layout(tree);
-    Compression.Codec codec = options.codec();
+    try (Compression.Codec codec = options.codec()) {
+      return write(tree, channel, progress, givenSize, mkfsTime, nodes, codec);
+    }
+  }
+
+  private WriteResult write(
+      FileTree tree,
+      ImageChannel channel,
+      ProgressListener progress,
+      long givenSize,
+      long mkfsTime,
+      List<Node> nodes,
+      Compression.Codec codec)
+      throws IOException {
     boolean compressed = options.compression() != Compression.NONE;
 
     Map<Long, Integer> ids = idTable(nodes);
