@@ -190,7 +190,6 @@ public final class SquashfsWriter implements FilesystemWriter {
     long dataEnd;
     long highWater;
     List<DataWriter.Fragment> fragments;
-    boolean duplicates;
     try (DataWriter data =
         new DataWriter(
             channel,
@@ -212,7 +211,6 @@ public final class SquashfsWriter implements FilesystemWriter {
       dataEnd = data.position();
       highWater = data.highWater();
       fragments = data.fragmentTable();
-      duplicates = data.duplicatesFound();
     }
 
     MetadataWriter inodes = new MetadataWriter(codec, compressed);
@@ -322,10 +320,6 @@ public final class SquashfsWriter implements FilesystemWriter {
           channel.size());
     }
     progress.onProgress(ProgressEvent.bytes("squashfs data", totalBytes, totalBytes));
-    // unused but kept for a reader: the duplicates flag is set whenever dedup is on
-    if (duplicates && !options.dedup()) {
-      throw new IllegalStateException("duplicates found with dedup off");
-    }
     return new WriteResult(
         padded, Optional.empty(), Optional.empty(), Optional.of(LINUX_DATA), OptionalInt.of(0x83));
   }

@@ -143,4 +143,26 @@ class SquashfsReaderTest {
     assertThat(new SquashfsReader().probe(new MemoryImageChannel(new byte[10]))).isFalse();
     assertThat(Map.of()).isEmpty();
   }
+
+  @Test
+  void write_clockGivenEarlierThanMtimes_timesClampedAndSuperblockTime() throws IOException {
+    FileTree tree = Trees.everyType();
+    dev.jimg.core.tree.Timestamp t = dev.jimg.core.tree.Timestamp.ofSeconds(1_550_000_000L);
+    MemoryImageChannel ch = new MemoryImageChannel();
+    new SquashfsWriter(
+            SquashfsOptions.defaults(),
+            new dev.jimg.core.spi.WriteContext(
+                dev.jimg.core.repro.BuildClock.fixed(t),
+                dev.jimg.core.repro.Identities.fromSeed(new byte[32])))
+        .write(tree, ch, dev.jimg.core.progress.ProgressListener.NONE);
+    byte[] bytes = ch.toByteArray();
+    assertThat(java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(8))
+        .isEqualTo(1_550_000_000);
+    FileTree back = new SquashfsReader().read(new MemoryImageChannel(bytes));
+    TreeManifestAssert.assertThat(TreeManifest.of(back))
+        .matches(dev.jimg.core.repro.BuildClock.fixed(t).clampTimes(tree));
+    assertThat(back.get(dev.jimg.core.tree.ImagePath.of("etc/hosts")).mtime().seconds())
+        .isEqualTo(1_500_000_000L);
+    assertThat(back.get(dev.jimg.core.tree.ImagePath.of("usr")).mtime()).isEqualTo(t);
+  }
 }
