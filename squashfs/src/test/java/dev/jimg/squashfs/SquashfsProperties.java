@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
     root = true,
     loopMount = true)
 class SquashfsProperties {
-  @Property(tries = 25)
+  @Property(tries = 50)
   void write_randomTree_kernelShowsTheTree(@ForAll("trees") FileTree random) throws IOException {
     FileTree tree = Trees.withRootXattr(random);
     Path dir = Files.createTempDirectory("jimg-sqfs");

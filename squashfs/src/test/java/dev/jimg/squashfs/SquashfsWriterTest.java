@@ -122,4 +122,27 @@ class SquashfsWriterTest {
       assertThat(zeros.array()).containsOnly(0);
     }
   }
+
+  /** A real tree from the host (Python's standard library: ~1,500 entries, ~50 MB). */
+  @Test
+  void write_hostPythonStdlib_kernelShowsTheSameTree() throws IOException {
+    Path src = Path.of("/usr/lib/python3.11");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(src), "no " + src);
+    Validators.require(Tool.UNSQUASHFS);
+    try (dev.jimg.core.source.Source s =
+        dev.jimg.core.source.DirectorySource.open(
+            src, dev.jimg.core.source.SourceOptions.defaults())) {
+      FileTree tree = Trees.withRootXattr(s.tree());
+      Path image = tmp.resolve("py.sqfs");
+      SquashfsOptions o =
+          new SquashfsOptions(Compression.GZIP, 1, 1 << 20, 2, true, true, List.of(), false);
+      Trees.write(tree, o, image);
+      Validators.unsquashfsList(image);
+      try (LoopMount m = LoopMount.of(image).type("squashfs").mount()) {
+        TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(m.root()))
+            .withMtimeSeconds()
+            .matches(tree);
+      }
+    }
+  }
 }
