@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.zip.Deflater;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
 import org.tukaani.xz.ARMOptions;
 import org.tukaani.xz.ARMThumbOptions;
 import org.tukaani.xz.FilterOptions;
@@ -35,10 +37,23 @@ public enum Compression {
   GZIP(1, "gzip", 1, 9, 9),
   /** .xz stream with LZMA2, dictionary = block size, CRC32 check (preset 0..9, default 6). */
   XZ(4, "xz", 0, 9, 6),
+  /**
+   * One raw lz4 block (no frame), as the kernel's LZ4_decompress_safe reads it: level 0 is the fast
+   * compressor (the default, as mksquashfs), 1..12 lz4 HC. Always written with the options block
+   * (version 1, HC flag) that squashfs-tools requires. Pure-Java lz4-java, so the bytes do not
+   * depend on a native library.
+   */
+  LZ4(5, "lz4", 0, 12, 0),
   /** One zstd frame made in one shot (level 1..22, default 15 as in mksquashfs). */
   ZSTD(6, "zstd", 1, 22, 15),
   /** Every block stored raw; the superblock says gzip with all "uncompressed" flags set. */
   NONE(1, "none", 0, 0, 0);
+
+  /** The lz4 options block's version: 1, "legacy" (raw blocks), the only one defined. */
+  static final int LZ4_LEGACY_VERSION = 1;
+
+  /** The lz4 options block's flag for blocks made by lz4 HC. */
+  static final int LZ4_HC_FLAG = 1;
 
   private final int id;
   private final String cliName;
@@ -166,6 +181,7 @@ public enum Compression {
             case GZIP -> gzip(in, off, len);
             case XZ -> xz(in, off, len);
             case ZSTD -> zstd(in, off, len);
+            case LZ4 -> lz4(in, off, len);
             case NONE -> null;
           };
       return out == null || out.length >= len ? null : out;
@@ -210,6 +226,16 @@ public enum Compression {
       } finally {
         zstdContexts.add(ctx);
       }
+      byte[] out = new byte[n];
+      System.arraycopy(buf, 0, out, 0, n);
+      return out;
+    }
+
+    private byte[] lz4(byte[] in, int off, int len) {
+      LZ4Factory f = LZ4Factory.safeInstance();
+      LZ4Compressor c = level == 0 ? f.fastCompressor() : f.highCompressor(level);
+      byte[] buf = new byte[c.maxCompressedLength(len)];
+      int n = c.compress(in, off, len, buf, 0, buf.length);
       byte[] out = new byte[n];
       System.arraycopy(buf, 0, out, 0, n);
       return out;
@@ -272,6 +298,12 @@ public enum Compression {
               .order(ByteOrder.LITTLE_ENDIAN)
               .putInt(blockSize)
               .putInt(flags)
+              .array();
+        case LZ4:
+          return ByteBuffer.allocate(8)
+              .order(ByteOrder.LITTLE_ENDIAN)
+              .putInt(LZ4_LEGACY_VERSION)
+              .putInt(level == 0 ? 0 : LZ4_HC_FLAG)
               .array();
         case ZSTD:
           if (level == ZSTD.defaultLevel) {

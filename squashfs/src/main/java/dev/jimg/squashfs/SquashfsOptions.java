@@ -97,9 +97,11 @@ public record SquashfsOptions(
   /** The options the provider understands, with one-line descriptions. */
   static SortedMap<String, String> descriptions() {
     SortedMap<String, String> m = new TreeMap<>();
-    m.put(COMPRESSION, "zstd (default), xz, gzip or none");
+    m.put(COMPRESSION, "zstd (default), xz, gzip, lz4 or none");
     m.put(
-        LEVEL, "compression level (zstd 1-22, default 15; xz 0-9, default 6; gzip 1-9, default 9)");
+        LEVEL,
+        "compression level (zstd 1-22, default 15; xz 0-9, default 6; gzip 1-9, default 9;"
+            + " lz4 0 fast (default) or 1-12 HC)");
     m.put(BLOCK_SIZE, "data block size, a power of two from 4K to 1M (default 128K)");
     m.put(THREADS, "compressor threads (default: all cores); the image does not depend on it");
     m.put(NO_FRAGMENTS, "store file tails as short blocks instead of packing them into fragments");
@@ -121,7 +123,7 @@ public record SquashfsOptions(
         throw new InvalidOptionException(
             "squashfs option compression: '"
                 + name
-                + "' is not supported; use zstd, xz, gzip or none (lz4 and lzo are not built in)");
+                + "' is not supported; use zstd, xz, gzip, lz4 or none (lzo is not built in)");
       }
     }
     int level = (int) o.integer(LEVEL, c.minLevel(), c.maxLevel()).orElse(c.defaultLevel());

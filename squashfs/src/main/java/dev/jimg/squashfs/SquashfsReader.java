@@ -99,9 +99,12 @@ public final class SquashfsReader implements FilesystemReader {
         throw corrupt(Superblock.S_BLOCK_LOG, "block_log does not match block size " + bs);
       }
       int comp = sb.compressionId();
-      if (comp != 1 && comp != 4 && comp != 6) {
+      if (comp != 1 && comp != 4 && comp != 5 && comp != 6) {
         throw new JimgException(
-            name + ": squashfs compressor id " + comp + " is not supported (gzip, xz, zstd are)");
+            name
+                + ": squashfs compressor id "
+                + comp
+                + " is not supported (gzip, xz, lz4, zstd are)");
       }
       long used = sb.bytesUsed();
       if (used > ch.size() || used < Superblock.SIZE) {
@@ -268,6 +271,19 @@ public final class SquashfsReader implements FilesystemReader {
                 throw c;
               }
               throw new CorruptInputException(name, pos, "bad xz stream", e);
+            }
+          }
+        case 5:
+          {
+            byte[] out = new byte[max];
+            try {
+              int n =
+                  net.jpountz.lz4.LZ4Factory.safeInstance()
+                      .safeDecompressor()
+                      .decompress(in, 0, in.length, out, 0, max);
+              return java.util.Arrays.copyOf(out, n);
+            } catch (RuntimeException e) {
+              throw new CorruptInputException(name, pos, "bad lz4 block", e);
             }
           }
         default:

@@ -54,7 +54,7 @@ class SquashfsReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"gzip", "xz", "zstd"})
+  @ValueSource(strings = {"gzip", "xz", "zstd", "lz4"})
   void read_mksquashfsImageOfTheSameTree_sameTree(String comp) throws IOException {
     Validators.requireRoot();
     Path mksquashfs = Validators.require(Tool.MKSQUASHFS);
