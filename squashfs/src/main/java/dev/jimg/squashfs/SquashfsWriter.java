@@ -43,8 +43,13 @@ import java.util.TreeSet;
  * listing refers to inodes already placed. The root is the last inode. Times are the entries'
  * mtimes in whole seconds after the build clock's clamp; the filesystem time is the build time.
  *
- * <p>{@link #plan} returns an upper bound (content bytes stored raw plus metadata stored raw, see
- * there); the image itself takes {@link WriteResult#bytesUsed()} bytes. Not thread-safe.
+ * <p>Size: squashfs takes whatever its compressed content needs, known only after writing. {@link
+ * #plan} returns an upper bound computed from the tree without reading content (every block and
+ * metadata block stored raw, plus headers, indexes and padding). {@link #write} grows a channel of
+ * size 0 to exactly the image ({@link WriteResult#bytesUsed()}, a multiple of 4 KiB); a channel
+ * that already has a size keeps it, with zeros after the image's last byte up to the padding (and
+ * over any data a duplicate file wrote and took back); a fixed channel that is too small fails with
+ * the channel's bounds exception. Not thread-safe.
  */
 public final class SquashfsWriter implements FilesystemWriter {
   /** Longest name in a directory entry. */
@@ -99,6 +104,7 @@ public final class SquashfsWriter implements FilesystemWriter {
   @Override
   public long plan(FileTree tree) throws IOException {
     List<Node> nodes = layout(tree);
+    idTable(nodes);
     long bound = Superblock.SIZE + 2L + 64;
     long metadata = 0;
     for (Node n : nodes) {
