@@ -15,10 +15,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-(cd "$root" && mvn -q -B -pl squashfs -am test-compile -DskipTests \
-  && mvn -q -B -pl core dependency:build-classpath -Dmdep.includeScope=runtime \
-       -Dmdep.outputFile="$work/cp" >/dev/null)
-cp="$root/squashfs/target/classes:$root/squashfs/target/test-classes:$root/core/target/classes:$(cat "$work/cp")"
+(cd "$root" && mvn -q -B -pl squashfs -am package dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp" >/dev/null)
+cp="$root/squashfs/target/test-classes:$root/squashfs/target/classes:$(cat "$work/cp")"
 
 # best wall seconds and peak RSS (MB) of a command over $runs runs
 measure() {

@@ -17,6 +17,7 @@ import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
 import org.tukaani.xz.ARMOptions;
 import org.tukaani.xz.ARMThumbOptions;
+import org.tukaani.xz.BasicArrayCache;
 import org.tukaani.xz.FilterOptions;
 import org.tukaani.xz.IA64Options;
 import org.tukaani.xz.LZMA2Options;
@@ -261,7 +262,9 @@ public enum Compression {
                 ? new FilterOptions[] {lzma}
                 : new FilterOptions[] {filter.options(), lzma};
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(len / 2 + 64);
-        try (XZOutputStream xz = new XZOutputStream(bytes, chain, org.tukaani.xz.XZ.CHECK_CRC32)) {
+        try (XZOutputStream xz =
+            new XZOutputStream(
+                bytes, chain, org.tukaani.xz.XZ.CHECK_CRC32, BasicArrayCache.getInstance())) {
           xz.write(in, off, len);
         }
         return bytes.toByteArray();
