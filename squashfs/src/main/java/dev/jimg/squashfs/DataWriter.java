@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.squashfs;
+
+import dev.jimg.core.JimgException;
+import dev.jimg.core.io.ImageChannel;
+import dev.jimg.core.tree.Content;
+import dev.jimg.core.tree.Extent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes the data area: file blocks, compressed in parallel and written in input order, and
+ * fragment blocks holding the tails of files.
+ *
+ * <p>The calling thread reads each file block by block and hands full blocks to a pool of {@code
+ * threads} compressors through a bounded queue; it writes finished blocks strictly in queue order,
+ * so the bytes never depend on the thread count or on timing. Every decision (holes, duplicates,
+ * fragment placement) is taken by the calling thread in that order. Memory is bounded by the queue
+ * ({@code ~ 4 x threads} blocks) plus one fragment block, whatever the size of the content.
+ *
+ * <ul>
+ *   <li>An all-zero block is a hole (stored size 0) and not compressed; a block that does not
+ *       shrink is stored raw (bit 24 of its size word).
+ *   <li>The tail (the last partial block) goes into a fragment block shared with other tails,
+ *       unless fragments are off; an all-zero tail is a hole.
+ *   <li>A file whose size and CRC32C equal an earlier file's, and whose bytes compare equal, reuses
+ *       the earlier file's blocks and fragment (its own just-written blocks are taken back).
+ * </ul>
+ *
+ * Not thread-safe; one instance writes one image.
+ */
+final class DataWriter implements AutoCloseable {
+  /** Size-word bit: the data block or fragment is stored raw. */
+  static final int UNCOMPRESSED_BIT = 1 << 24;
+
+  private static final byte[] HOLE_MARK =
+      "squashfs-hole".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** Where one file's data went. */
+  static final class FileData {
+    final String path;
+    final Content content;
+    final long size;
+    long crc;
+    long blocksStart;
+    int[] blockSizes = new int[0];
+    int blockCount;
+    int fragmentIndex = -1;
+    int fragmentOffset;
+    long sparseBytes;
+    byte[] tail;
+
+    FileData(String path, Content content) {
+      this.path = path;
+      this.content = content;
+      this.size = content.size();
+    }
+
+    void addBlock(int sizeWord) {
+      if (blockCount == blockSizes.length) {
+        blockSizes = Arrays.copyOf(blockSizes, Math.max(4, blockCount * 2));
+      }
+      blockSizes[blockCount++] = sizeWord;
+    }
+
+    int[] blocks() {
+      return blockCount == blockSizes.length ? blockSizes : Arrays.copyOf(blockSizes, blockCount);
+    }
+  }
+
+  /** A fragment table entry. */
+  record Fragment(long start, int sizeWord) {}
+
+  private record Compressed(byte[] bytes, boolean raw) {}
+
+  private record Item(
+      FileData file, int index, int length, Future<Compressed> block, boolean end) {}
+
+  private final ImageChannel channel;
+  private final Compression.Codec codec;
+  private final int blockSize;
+  private final boolean fragments;
+  private final boolean dedup;
+  private final ExecutorService pool;
+  private final int capacity;
+  private final ArrayDeque<Item> queue = new ArrayDeque<>();
+  private final Map<Long, List<FileData>> bySizeAndCrc = new HashMap<>();
+  private final byte[] fragmentBuffer;
+  private int fragmentFill;
+  private final ArrayDeque<Future<Compressed>> pendingFragments = new ArrayDeque<>();
+  private final List<Fragment> fragmentTable = new ArrayList<>();
+  private int fragmentsClosed;
+  private long position;
+  private long highWater;
+  private boolean duplicatesFound;
+
+  DataWriter(
+      ImageChannel channel,
+      long start,
+      Compression.Codec codec,
+      int blockSize,
+      boolean fragments,
+      boolean dedup,
+      int threads) {
+    this.channel = channel;
+    this.position = start;
+    this.highWater = start;
+    this.codec = codec;
+    this.blockSize = blockSize;
+    this.fragments = fragments;
+    this.dedup = dedup;
+    this.fragmentBuffer = new byte[blockSize];
+    this.capacity = 4 * threads;
+    AtomicInteger n = new AtomicInteger();
+    this.pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "jimg-squashfs-compress-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** Reads {@code file}'s content and queues its blocks; its {@link FileData} fills in later. */
+  void add(FileData file) throws IOException {
+    long size = file.size;
+    if (size == 0) {
+      enqueue(new Item(file, -1, 0, null, true));
+      return;
+    }
+    long fullBlocks = size / blockSize;
+    int tailLength = (int) (size % blockSize);
+    long dataBlocks = fullBlocks + (tailLength > 0 && !fragments ? 1 : 0);
+    List<Extent> extents = file.content.extents();
+    int extentCursor = 0;
+    CRC32C crc = new CRC32C();
+    try (InputStream in = file.content.open()) {
+      for (long i = 0; i < dataBlocks; i++) {
+        long offset = i * blockSize;
+        int length = (int) Math.min(blockSize, size - offset);
+        while (extentCursor < extents.size() && extents.get(extentCursor).end() <= offset) {
+          extentCursor++;
+        }
+        boolean inHole =
+            extentCursor >= extents.size() || extents.get(extentCursor).offset() >= offset + length;
+        if (inHole) {
+          in.skipNBytes(length);
+          crc.update(HOLE_MARK);
+          enqueue(new Item(file, (int) i, length, null, false));
+          continue;
+        }
+        byte[] buf = readFully(in, length, file, offset);
+        if (isZero(buf)) {
+          crc.update(HOLE_MARK);
+          enqueue(new Item(file, (int) i, length, null, false));
+          continue;
+        }
+        crc.update(buf, 0, length);
+        enqueue(new Item(file, (int) i, length, pool.submit(() -> compress(buf)), false));
+      }
+      if (fragments && tailLength > 0) {
+        byte[] tail = readFully(in, tailLength, file, fullBlocks * blockSize);
+        if (isZero(tail)) {
+          crc.update(HOLE_MARK);
+          enqueue(new Item(file, (int) fullBlocks, tailLength, null, false));
+        } else {
+          crc.update(tail, 0, tailLength);
+          file.tail = tail;
+        }
+      }
+    }
+    file.crc = crc.getValue();
+    enqueue(new Item(file, -1, 0, null, true));
+  }
+
+  private Compressed compress(byte[] buf) {
+    byte[] packed = codec.compress(buf, 0, buf.length);
+    return packed == null ? new Compressed(buf, true) : new Compressed(packed, false);
+  }
+
+  private static byte[] readFully(InputStream in, int length, FileData file, long offset)
+      throws IOException {
+    byte[] buf = new byte[length];
+    int n = in.readNBytes(buf, 0, length);
+    if (n != length) {
+      throw new JimgException(
+          file.path
+              + ": content ended at byte "
+              + (offset + n)
+              + " but its size is "
+              + file.size
+              + "; the source changed while the image was written");
+    }
+    return buf;
+  }
+
+  private static boolean isZero(byte[] b) {
+    for (byte x : b) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void enqueue(Item item) throws IOException {
+    queue.addLast(item);
+    while (queue.size() > capacity) {
+      drainOne();
+    }
+  }
+
+  private void drainOne() throws IOException {
+    Item item = queue.removeFirst();
+    FileData file = item.file;
+    if (item.end) {
+      finishFile(file);
+      return;
+    }
+    if (item.index == 0) {
+      writePendingFragments();
+      file.blocksStart = position;
+    }
+    if (item.block == null) {
+      file.addBlock(0);
+      file.sparseBytes += item.length;
+      return;
+    }
+    Compressed c = await(item.block);
+    write(c.bytes);
+    file.addBlock(c.bytes.length | (c.raw ? UNCOMPRESSED_BIT : 0));
+  }
+
+  private void finishFile(FileData file) throws IOException {
+    if (dedup && file.size > 0) {
+      long key = file.crc ^ (file.size * 0x9E37_79B9_7F4A_7C15L);
+      List<FileData> candidates = bySizeAndCrc.computeIfAbsent(key, k -> new ArrayList<>(1));
+      for (FileData earlier : candidates) {
+        if (earlier.size == file.size && earlier.crc == file.crc && sameBytes(earlier, file)) {
+          if (file.blockCount > 0) {
+            position = file.blocksStart;
+          }
+          file.blocksStart = earlier.blocksStart;
+          file.blockSizes = earlier.blockSizes;
+          file.blockCount = earlier.blockCount;
+          file.sparseBytes = earlier.sparseBytes;
+          file.fragmentIndex = earlier.fragmentIndex;
+          file.fragmentOffset = earlier.fragmentOffset;
+          file.tail = null;
+          duplicatesFound = true;
+          return;
+        }
+      }
+      candidates.add(file);
+    }
+    if (file.tail != null) {
+      if (fragmentFill + file.tail.length > blockSize) {
+        closeFragment();
+      }
+      file.fragmentIndex = fragmentsClosed;
+      file.fragmentOffset = fragmentFill;
+      System.arraycopy(file.tail, 0, fragmentBuffer, fragmentFill, file.tail.length);
+      fragmentFill += file.tail.length;
+      file.tail = null;
+    }
+    if (file.blockCount == 0) {
+      file.blocksStart = 0;
+    }
+  }
+
+  private static boolean sameBytes(FileData a, FileData b) throws IOException {
+    try (InputStream x = a.content.open();
+        InputStream y = b.content.open()) {
+      byte[] bx = new byte[65536];
+      byte[] by = new byte[65536];
+      long left = a.size;
+      while (left > 0) {
+        int n = (int) Math.min(bx.length, left);
+        if (x.readNBytes(bx, 0, n) != n || y.readNBytes(by, 0, n) != n) {
+          return false;
+        }
+        if (!Arrays.equals(bx, 0, n, by, 0, n)) {
+          return false;
+        }
+        left -= n;
+      }
+      return true;
+    }
+  }
+
+  private void closeFragment() {
+    byte[] block = Arrays.copyOf(fragmentBuffer, fragmentFill);
+    pendingFragments.addLast(pool.submit(() -> compress(block)));
+    fragmentsClosed++;
+    fragmentFill = 0;
+  }
+
+  private void writePendingFragments() throws IOException {
+    while (!pendingFragments.isEmpty()) {
+      Compressed c = await(pendingFragments.removeFirst());
+      fragmentTable.add(new Fragment(position, c.bytes.length | (c.raw ? UNCOMPRESSED_BIT : 0)));
+      write(c.bytes);
+    }
+  }
+
+  private void write(byte[] bytes) throws IOException {
+    channel.write(ByteBuffer.wrap(bytes), position);
+    position += bytes.length;
+    highWater = Math.max(highWater, position);
+  }
+
+  private static Compressed await(Future<Compressed> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while compressing");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new IOException("compression failed", cause);
+    }
+  }
+
+  /** Writes everything still queued and the last fragment block. */
+  void finish() throws IOException {
+    while (!queue.isEmpty()) {
+      drainOne();
+    }
+    if (fragmentFill > 0) {
+      closeFragment();
+    }
+    writePendingFragments();
+  }
+
+  /** The first byte after the data area (valid after {@link #finish}). */
+  long position() {
+    return position;
+  }
+
+  /**
+   * The furthest byte ever written (a rolled-back duplicate may have written past {@link
+   * #position}).
+   */
+  long highWater() {
+    return highWater;
+  }
+
+  List<Fragment> fragmentTable() {
+    return fragmentTable;
+  }
+
+  boolean duplicatesFound() {
+    return duplicatesFound;
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+  }
+}
