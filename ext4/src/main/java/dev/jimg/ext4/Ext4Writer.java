@@ -380,7 +380,7 @@ public final class Ext4Writer implements FilesystemWriter {
       sb.logBlockSize = Integer.numberOfTrailingZeros(bs) - 10;
       sb.blocksPerGroup = l.blocksPerGroup;
       sb.inodesPerGroup = ipg;
-      sb.time = now.seconds();
+      sb.time = Math.max(0, now.seconds());
       sb.inodeSize = opt.inodeSize();
       sb.features = opt.features();
       sb.uuid = uuid;

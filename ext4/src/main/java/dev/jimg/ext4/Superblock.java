@@ -81,7 +81,13 @@ final class Superblock {
   int logBlockSize;
   int blocksPerGroup;
   int inodesPerGroup;
+
+  /**
+   * The creation and last-check time, never negative. The last write and mount times stay zero:
+   * e2fsck warns when they lie in its future, and a build time taken from the tree may.
+   */
   long time;
+
   int inodeSize;
   Features features;
   byte[] uuid = new byte[16];
@@ -109,7 +115,6 @@ final class Superblock {
     b.putInt(S_BLOCKS_PER_GROUP, blocksPerGroup);
     b.putInt(S_CLUSTERS_PER_GROUP, blocksPerGroup);
     b.putInt(S_INODES_PER_GROUP, inodesPerGroup);
-    b.putInt(S_WTIME, (int) time);
     b.putShort(S_MAX_MNT_COUNT, (short) -1);
     b.putShort(S_MAGIC, (short) MAGIC);
     b.putShort(S_STATE, (short) STATE_VALID);
@@ -145,7 +150,6 @@ final class Superblock {
     b.putInt(S_FLAGS, FLAGS_UNSIGNED_HASH);
     b.put(S_LOG_GROUPS_PER_FLEX, (byte) logGroupsPerFlex);
     byte hi = (byte) (time >>> 32);
-    b.put(S_WTIME_HI, hi);
     b.put(S_MKFS_TIME_HI, hi);
     b.put(S_LASTCHECK_HI, hi);
     byte[] out = b.array();

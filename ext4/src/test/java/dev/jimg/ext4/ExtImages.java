@@ -73,6 +73,14 @@ final class ExtImages {
     }
   }
 
+  static void deleteTree(Path dir) throws java.io.IOException {
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
+  }
+
   static Timestamp t(long seconds, int nanos) {
     return new Timestamp(seconds, nanos);
   }
