@@ -115,7 +115,11 @@ public final class Ext4Writer implements FilesystemWriter {
 
   private TreePlan treePlan(FileTree source) throws IOException {
     FileTree tree = context.clock().clampTimes(source);
-    return TreePlan.of(tree, opt, csumSeed, context.clock().buildTime());
+    ByteBuffer seed =
+        ByteBuffer.wrap(context.identities().bytes(HASH_SEED_LABEL, 16))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    int[] hashSeed = {seed.getInt(0), seed.getInt(4), seed.getInt(8), seed.getInt(12)};
+    return TreePlan.of(tree, opt, csumSeed, hashSeed, context.clock().buildTime());
   }
 
   private ImageTooSmallException tooSmall(TreePlan plan, long given) {
@@ -228,6 +232,9 @@ public final class Ext4Writer implements FilesystemWriter {
                 || (n.type == EntryType.SYMLINK && !n.fastSymlink());
         if (mapped) {
           writeMap(maps, l.treeBlocks.get(i), inode, n.ino);
+        }
+        if (n.indexed) {
+          inode.flags |= Inode.INDEX_FL;
         }
         if (n.xattrs != null) {
           if (!n.xattrs.ibody().isEmpty()) {

@@ -43,6 +43,10 @@ final class TreePlan {
     final List<long[]> runs = new ArrayList<>();
 
     List<byte[]> dirBlocks;
+
+    /** Whether the directory is an htree ({@code EXT4_INDEX_FL}). */
+    boolean indexed;
+
     XattrEntries.Placement xattrs;
     long size;
 
@@ -75,7 +79,8 @@ final class TreePlan {
     this.directories = directories;
   }
 
-  static TreePlan of(FileTree tree, Ext4Options opt, Integer csumSeed, Timestamp buildTime)
+  static TreePlan of(
+      FileTree tree, Ext4Options opt, Integer csumSeed, int[] hashSeed, Timestamp buildTime)
       throws UnsupportedEntryException {
     int bs = opt.blockSize();
     Map<ImagePath, Long> inoOf = new HashMap<>();
@@ -240,7 +245,21 @@ final class TreePlan {
         n.links = 1;
       }
       int min = n.ino == LOST_FOUND_INO ? Math.min(12, Math.max(2, LOST_FOUND_BYTES / bs)) : 1;
-      n.dirBlocks = DirectoryBlocks.build(entries, bs, n.ino, csumSeed, min);
+      boolean dirIndex = opt.features().hasCompat(Features.COMPAT_DIR_INDEX);
+      if (dirIndex && min == 1 && DirectoryBlocks.count(entries, bs, csum, 1) > 1) {
+        n.indexed = true;
+        n.dirBlocks =
+            HtreeDirectory.build(
+                entries.subList(2, entries.size()),
+                n.ino,
+                parent,
+                bs,
+                csumSeed,
+                hashSeed,
+                where(n));
+      } else {
+        n.dirBlocks = DirectoryBlocks.build(entries, bs, n.ino, csumSeed, min);
+      }
       n.size = (long) n.dirBlocks.size() * bs;
       n.runs.add(new long[] {0, n.dirBlocks.size()});
     }

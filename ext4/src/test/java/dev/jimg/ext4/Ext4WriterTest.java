@@ -76,16 +76,38 @@ class Ext4WriterTest {
   }
 
   @Test
-  void write_largeLinearDirectory_e2fsckClean() throws Exception {
+  void write_wideDirectory_htreeThatDebugfsAndKernelRead() throws Exception {
+    FileTree tree = wide(3000);
+    Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
+    String htree = Validators.debugfs(image, "htree /wide");
+    assertThat(htree).contains("Root node dump").contains("Indirect levels: 0");
+    assertThat(Validators.debugfs(image, "stat /wide")).contains("Flags: 0x81000");
+    ExtImages.assertCleanAndMountsAs(image, tree, true);
+  }
+
+  @Test
+  void write_wideDirectorySmallBlocks_twoLevelHtree() throws Exception {
+    FileTree tree = wide(5000);
+    Path image = ExtImages.write("ext4", Map.of("block-size", "1024"), tree, tmp.resolve("a.img"));
+    assertThat(Validators.debugfs(image, "htree /wide")).contains("Indirect levels: 1");
+    ExtImages.assertCleanAndMountsAs(image, tree, true);
+  }
+
+  @Test
+  void write_wideDirectoryExt3_htreeClean() throws Exception {
+    FileTree tree = wide(2000);
+    Path image = ExtImages.write("ext3", Map.of(), tree, tmp.resolve("a.img"));
+    ExtImages.assertCleanAndMountsAs(image, tree, true);
+  }
+
+  private static FileTree wide(int n) throws Exception {
     FileTreeBuilder b = new FileTreeBuilder();
-    for (int i = 0; i < 3000; i++) {
+    for (int i = 0; i < n; i++) {
       b.put(
           ImagePath.of("wide/file-with-a-longish-name-" + i),
           ExtImages.file(0644, ExtImages.t(i, 0), Content.ofBytes(new byte[0])).build());
     }
-    FileTree tree = b.build();
-    Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
-    ExtImages.assertCleanAndMountsAs(image, tree, true);
+    return b.build();
   }
 
   @Test
