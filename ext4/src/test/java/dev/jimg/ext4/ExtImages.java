@@ -158,8 +158,36 @@ final class ExtImages {
     b.put(
         ImagePath.of("dev/sock"),
         Entry.builder(EntryType.SOCKET).mode(0755).mtime(t(10, 0)).build());
+    b.put(
+        ImagePath.of("acl"),
+        file(0640, t(20, 0), Content.ofBytes(bytes("acl")))
+            .xattr("system.posix_acl_access", acl())
+            .build());
+    b.put(
+        ImagePath.of("beyond-4g"),
+        file(
+                0644,
+                t(30, 0),
+                SeededContent.sparse(
+                    5L << 30,
+                    9,
+                    SeededContent.Fill.RANDOM,
+                    List.of(new Extent(0, 10_000), new Extent(9L << 29, 10_000))))
+            .build());
     b.put(ImagePath.of("dev/sub"), dir(01777, t(10, 0)).xattr("user.dir", bytes("d")).build());
     return b.build();
+  }
+
+  /** user::rw-, user:1000:r--, group::r--, mask::r--, other::--- in the xattr (v2) form. */
+  static byte[] acl() {
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(4 + 5 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(2);
+    int[][] e = {{0x01, 6, -1}, {0x02, 4, 1000}, {0x04, 4, -1}, {0x10, 4, -1}, {0x20, 0, -1}};
+    for (int[] x : e) {
+      b.putShort((short) x[0]).putShort((short) x[1]).putInt(x[2]);
+    }
+    return b.array();
   }
 
   static Entry.Builder dir(int mode, Timestamp mtime) {
