@@ -13,9 +13,11 @@ import dev.jimg.core.repro.Identities;
 import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.Extent;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
+import dev.jimg.testdata.LoopMount;
 import dev.jimg.testdata.SeededContent;
 import dev.jimg.testdata.Validators;
 import java.nio.file.Files;
@@ -244,6 +246,39 @@ class Ext4WriterTest {
         .isInstanceOf(UnsupportedEntryException.class)
         .hasMessageContaining("f: ")
         .hasMessageContaining("extended attributes");
+  }
+
+  @Test
+  void write_sparseFileBeyond4GiB_keepsSizeHolesAndData() throws Exception {
+    long far = 9L << 29;
+    SeededContent content =
+        SeededContent.sparse(
+            5L << 30,
+            9,
+            SeededContent.Fill.RANDOM,
+            List.of(new Extent(0, 10_000), new Extent(far, 10_000)));
+    FileTree tree =
+        new FileTreeBuilder()
+            .put(ImagePath.of("f"), ExtImages.file(0644, ExtImages.t(30, 0), content).build())
+            .build();
+    for (String type : List.of("ext4", "ext2")) {
+      Path image = ExtImages.write(type, Map.of(), tree, tmp.resolve(type + ".img"));
+      assertThat(Files.size(image)).isLessThan(64L << 20);
+      Validators.e2fsckClean(image);
+      Validators.requireLoopMount();
+      byte[] expected = new byte[10_000];
+      try (var in = content.open()) {
+        in.skipNBytes(far);
+        in.readNBytes(expected, 0, expected.length);
+      }
+      try (LoopMount m = LoopMount.mount(image);
+          var ch = java.nio.channels.FileChannel.open(m.root().resolve("f"))) {
+        assertThat(ch.size()).isEqualTo(5L << 30);
+        java.nio.ByteBuffer got = java.nio.ByteBuffer.allocate(10_000);
+        ch.read(got, far);
+        assertThat(got.array()).isEqualTo(expected);
+      }
+    }
   }
 
   @Test

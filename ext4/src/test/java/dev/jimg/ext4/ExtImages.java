@@ -163,17 +163,6 @@ final class ExtImages {
         file(0640, t(20, 0), Content.ofBytes(bytes("acl")))
             .xattr("system.posix_acl_access", acl())
             .build());
-    b.put(
-        ImagePath.of("beyond-4g"),
-        file(
-                0644,
-                t(30, 0),
-                SeededContent.sparse(
-                    5L << 30,
-                    9,
-                    SeededContent.Fill.RANDOM,
-                    List.of(new Extent(0, 10_000), new Extent(9L << 29, 10_000))))
-            .build());
     b.put(ImagePath.of("dev/sub"), dir(01777, t(10, 0)).xattr("user.dir", bytes("d")).build());
     return b.build();
   }
