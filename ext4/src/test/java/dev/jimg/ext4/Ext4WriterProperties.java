@@ -35,6 +35,12 @@ class Ext4WriterProperties {
     roundTrip("ext4", tree);
   }
 
+  @Property(tries = 8)
+  void write_randomFullSpecTree_e2fsckCleanAndKernelSeesTree(@ForAll("fullTrees") FileTree tree)
+      throws Exception {
+    roundTrip("ext4", tree);
+  }
+
   @Property(tries = 5)
   void write_randomTreeExt3_e2fsckCleanAndKernelSeesTree(@ForAll("trees") FileTree tree)
       throws Exception {
@@ -74,6 +80,11 @@ class Ext4WriterProperties {
 
   private static boolean lostFoundAdded(FileTree tree) {
     return !tree.contains(ImagePath.of("lost+found"));
+  }
+
+  @Provide
+  Arbitrary<FileTree> fullTrees() {
+    return TreeArbitraries.trees(TreeSpec.ext4());
   }
 
   @Provide
