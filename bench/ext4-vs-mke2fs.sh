@@ -20,7 +20,7 @@ if [ -f "$src" ]; then
   tar --xattrs --xattrs-include='*' --numeric-owner -xpf "$src" -C "$dir"
 fi
 
-if "$root/jimg" mkfs --help >/dev/null 2>&1; then
+if "$root/jimg" --help 2>/dev/null | grep -qw mkfs; then
   jimg=("$root/jimg" mkfs ext4 "$work/jimg.img" "$src")
 else
   (cd "$root" && mvn -q -o -B dependency:build-classpath -pl core -Dmdep.outputFile="$work/cp.txt" >/dev/null)

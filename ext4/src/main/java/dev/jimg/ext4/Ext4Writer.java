@@ -48,6 +48,9 @@ public final class Ext4Writer implements FilesystemWriter {
   private final WriteContext context;
   private final byte[] uuid;
   private final Integer csumSeed;
+  private FileTree lastSource;
+  private TreePlan lastPlan;
+  private long lastMinimal;
 
   Ext4Writer(Ext4Options opt, WriteContext context) {
     this.opt = opt;
@@ -114,6 +117,16 @@ public final class Ext4Writer implements FilesystemWriter {
   }
 
   private TreePlan treePlan(FileTree source) throws IOException {
+    if (source == lastSource) {
+      return lastPlan;
+    }
+    lastPlan = newTreePlan(source);
+    lastSource = source;
+    lastMinimal = 0;
+    return lastPlan;
+  }
+
+  private TreePlan newTreePlan(FileTree source) throws IOException {
     FileTree tree = context.clock().clampTimes(source);
     ByteBuffer seed =
         ByteBuffer.wrap(context.identities().bytes(HASH_SEED_LABEL, 16))
@@ -140,6 +153,16 @@ public final class Ext4Writer implements FilesystemWriter {
 
   /** The fewest blocks that hold the plan, with headroom (5% and 1 MiB free) when asked. */
   private long minimalBlocks(TreePlan plan, boolean headroom) {
+    if (headroom && plan == lastPlan) {
+      if (lastMinimal == 0) {
+        lastMinimal = searchMinimalBlocks(plan, true);
+      }
+      return lastMinimal;
+    }
+    return searchMinimalBlocks(plan, headroom);
+  }
+
+  private long searchMinimalBlocks(TreePlan plan, boolean headroom) {
     int bs = opt.blockSize();
     long guess = 64;
     for (TreePlan.Node n : plan.nodes) {
