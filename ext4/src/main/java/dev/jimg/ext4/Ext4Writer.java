@@ -197,6 +197,7 @@ public final class Ext4Writer implements FilesystemWriter {
     private final int bs;
     private final byte[] buf = new byte[IO_CHUNK];
     private final java.util.BitSet usedInodes = new java.util.BitSet();
+    private final java.util.Set<Long> writtenXattrBlocks = new java.util.HashSet<>();
 
     Emitter(TreePlan plan, Layout l, ImageChannel ch, ProgressListener progress) {
       this.plan = plan;
@@ -268,9 +269,12 @@ public final class Ext4Writer implements FilesystemWriter {
           if (l.xattrBlock[i] != 0) {
             inode.fileAcl = l.xattrBlock[i];
             blocksUsed++;
-            put(
-                XattrEntries.encodeBlock(n.xattrs.block(), bs, l.xattrBlock[i], csumSeed),
-                l.xattrBlock[i]);
+            if (writtenXattrBlocks.add(l.xattrBlock[i])) {
+              int refs = l.xattrRefs.get(l.xattrBlock[i]);
+              put(
+                  XattrEntries.encodeBlock(n.xattrs.block(), bs, l.xattrBlock[i], refs, csumSeed),
+                  l.xattrBlock[i]);
+            }
           }
         }
         inode.blocks512 = blocksUsed * (bs / 512);

@@ -35,6 +35,10 @@ final class Layout {
 
   final List<long[]> treeBlocks = new ArrayList<>();
   final long[] xattrBlock;
+
+  /** How many inodes share each xattr block (identical blocks are stored once). */
+  final java.util.Map<Long, Integer> xattrRefs = new java.util.HashMap<>();
+
   private long cursor;
   private long missing;
 
@@ -66,9 +70,7 @@ final class Layout {
     ipg = Math.max(unit, (ipg + unit - 1) / unit * unit);
     if (ipg > blocksPerGroup) {
       ipg = blocksPerGroup;
-      missing +=
-          ((wanted + blocksPerGroup - 1) / blocksPerGroup - g) * (long) blocksPerGroup
-              + blocksPerGroup;
+      missing += ((wanted + blocksPerGroup - 1) / blocksPerGroup - g) * (long) blocksPerGroup;
     }
     this.inodesPerGroup = (int) ipg;
     this.itableBlocks = (int) (ipg / perItableBlock);
@@ -117,9 +119,18 @@ final class Layout {
       journalMappings = allocRuns(List.<long[]>of(new long[] {0, journalBlocks}), opt.extents());
       journalMapBlocks = allocTree(journalMappings, opt);
     }
+    java.util.Map<java.nio.ByteBuffer, Long> shared = new java.util.HashMap<>();
     for (int i = 0; i < plan.nodes.size(); i++) {
       TreePlan.Node n = plan.nodes.get(i);
-      xattrBlock[i] = n.xattrs != null && !n.xattrs.block().isEmpty() ? allocOne() : 0;
+      if (n.xattrBlockKey != null) {
+        Long blk = shared.get(n.xattrBlockKey);
+        if (blk == null) {
+          blk = allocOne();
+          shared.put(n.xattrBlockKey, blk);
+        }
+        xattrBlock[i] = blk;
+        xattrRefs.merge(blk, 1, Integer::sum);
+      }
       List<ExtentTree.Mapping> m = allocRuns(n.runs, opt.extents());
       mappings.add(m);
       treeBlocks.add(allocTree(m, opt));

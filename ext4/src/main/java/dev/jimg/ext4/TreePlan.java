@@ -48,6 +48,10 @@ final class TreePlan {
     boolean indexed;
 
     XattrEntries.Placement xattrs;
+
+    /** The xattr block's content before checksum and refcount, for sharing; null if none. */
+    java.nio.ByteBuffer xattrBlockKey;
+
     long size;
 
     Node(long ino, ImagePath path, Entry meta, EntryType type) {
@@ -162,6 +166,10 @@ final class TreePlan {
                   + " extended attributes do not fit in the inode and one "
                   + bs
                   + "-byte block; use a larger --inode-size or --block-size, or drop some");
+        }
+        if (!n.xattrs.block().isEmpty()) {
+          n.xattrBlockKey =
+              java.nio.ByteBuffer.wrap(XattrEntries.encodeBlock(n.xattrs.block(), bs, 0, 0, null));
         }
       }
       switch (n.type) {

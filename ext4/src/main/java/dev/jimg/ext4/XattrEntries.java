@@ -137,10 +137,11 @@ final class XattrEntries {
   }
 
   /** An xattr block at block {@code blockNumber}, checksummed when {@code csumSeed} is set. */
-  static byte[] encodeBlock(List<Item> items, int blockSize, long blockNumber, Integer csumSeed) {
+  static byte[] encodeBlock(
+      List<Item> items, int blockSize, long blockNumber, int refcount, Integer csumSeed) {
     ByteBuffer b = ByteBuffer.allocate(blockSize).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(H_MAGIC, MAGIC);
-    b.putInt(H_REFCOUNT, 1);
+    b.putInt(H_REFCOUNT, refcount);
     b.putInt(H_BLOCKS, 1);
     int hash = writeEntries(b, BLOCK_HEADER_SIZE, blockSize, 0, items);
     b.putInt(H_HASH, hash);

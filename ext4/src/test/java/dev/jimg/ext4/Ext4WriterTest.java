@@ -72,6 +72,10 @@ class Ext4WriterTest {
     Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
     String extents = Validators.debugfs(image, "ex /sparse-many");
     assertThat(extents).contains(" 0/ 1 ").contains(" 1/ 1 ");
+    String one = Validators.debugfs(image, "stat /shared-xattrs-1");
+    String two = Validators.debugfs(image, "stat /shared-xattrs-2");
+    String acl1 = one.replaceAll("(?s).*File ACL: (\\d+).*", "$1");
+    assertThat(acl1).isNotEqualTo("0").isEqualTo(two.replaceAll("(?s).*File ACL: (\\d+).*", "$1"));
     String holes = Validators.debugfs(image, "stat /hole-only");
     assertThat(holes).contains("Blockcount: 0");
     ExtImages.assertCleanAndMountsAs(image, tree, true);

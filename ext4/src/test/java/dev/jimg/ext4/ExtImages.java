@@ -163,6 +163,14 @@ final class ExtImages {
         file(0640, t(20, 0), Content.ofBytes(bytes("acl")))
             .xattr("system.posix_acl_access", acl())
             .build());
+    for (String name : List.of("shared-xattrs-1", "shared-xattrs-2")) {
+      b.put(
+          ImagePath.of(name),
+          file(0644, t(40, 0), Content.ofBytes(bytes(name)))
+              .xattr("user.big", new byte[900])
+              .xattr("user.other", bytes("same"))
+              .build());
+    }
     b.put(ImagePath.of("dev/sub"), dir(01777, t(10, 0)).xattr("user.dir", bytes("d")).build());
     return b.build();
   }
