@@ -39,6 +39,11 @@ abstract class ExtProvider implements FilesystemProvider {
   }
 
   @Override
+  public final java.util.Optional<dev.jimg.core.spi.FilesystemReader> newReader() {
+    return java.util.Optional.of(new Ext4Reader());
+  }
+
+  @Override
   public final FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     return new Ext4Writer(Ext4Options.parse(type, defaults, options), context);

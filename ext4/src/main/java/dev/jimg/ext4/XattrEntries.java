@@ -193,6 +193,31 @@ final class XattrEntries {
     return hash;
   }
 
+  /** The inverse of {@link #aclToDisk}: ext4's version 1 form back to the xattr (v2) form. */
+  static byte[] aclFromDisk(byte[] disk) {
+    if (disk.length < 4) {
+      return disk;
+    }
+    ByteBuffer in = ByteBuffer.wrap(disk).order(ByteOrder.LITTLE_ENDIAN);
+    if (in.getInt(0) != 1) {
+      return disk;
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ByteBuffer e = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+    out.write(e.putInt(0, 2).array(), 0, 4);
+    int at = 4;
+    while (at + 4 <= disk.length) {
+      int tag = in.getShort(at) & 0xFFFF;
+      boolean longForm = tag == 0x02 || tag == 0x08;
+      e.putShort(0, (short) tag);
+      e.putShort(2, in.getShort(at + 2));
+      e.putInt(4, longForm && at + 8 <= disk.length ? in.getInt(at + 4) : -1);
+      out.writeBytes(e.array());
+      at += longForm ? 8 : 4;
+    }
+    return out.toByteArray();
+  }
+
   /**
    * Converts a POSIX ACL from the xattr form user space sees (version 2, 8-byte entries) to ext4's
    * (version 1, 4-byte entries for the owner, group, mask and other classes); anything else is
