@@ -41,6 +41,22 @@ class Ext4WriterProperties {
     roundTrip("ext4", tree);
   }
 
+  @Property(tries = 30)
+  void read_randomTreeWritten_givesTheTreeBack(@ForAll("fullTrees") FileTree tree)
+      throws Exception {
+    Path dir = Files.createTempDirectory("jimg-ext4");
+    try {
+      Path image = ExtImages.write("ext4", Map.of(), tree, dir.resolve("a.img"));
+      try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+        dev.jimg.testdata.TreeManifestAssert.assertThat(
+                dev.jimg.testdata.TreeManifest.of(new Ext4Reader().read(ch)).without("lost+found"))
+            .matches(tree);
+      }
+    } finally {
+      ExtImages.deleteTree(dir);
+    }
+  }
+
   @Property(tries = 5)
   void write_randomTreeExt3_e2fsckCleanAndKernelSeesTree(@ForAll("trees") FileTree tree)
       throws Exception {
