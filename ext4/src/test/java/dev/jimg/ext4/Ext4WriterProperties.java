@@ -98,13 +98,18 @@ class Ext4WriterProperties {
     return !tree.contains(ImagePath.of("lost+found"));
   }
 
+  /**
+   * Full-spec trees without times in 2310-04-04..2378-04-22: ext4 encodes them correctly (the
+   * kernel reads them back, see Ext4WriterTest) but e2fsck before 2242 takes their epoch bits for a
+   * mis-encoded pre-1970 time and warns (PR_1_EA_TIME_OUT_OF_RANGE).
+   */
   @Provide
   Arbitrary<FileTree> fullTrees() {
-    return TreeArbitraries.trees(TreeSpec.ext4());
+    return TreeArbitraries.trees(TreeSpec.ext4()).filter(t -> !ExtImages.hasE2fsckSuspectTime(t));
   }
 
   @Provide
   Arbitrary<FileTree> trees() {
-    return TreeArbitraries.trees(TreeSpec.small());
+    return TreeArbitraries.trees(TreeSpec.small()).filter(t -> !ExtImages.hasE2fsckSuspectTime(t));
   }
 }

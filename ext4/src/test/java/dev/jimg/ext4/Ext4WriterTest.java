@@ -286,6 +286,25 @@ class Ext4WriterTest {
   }
 
   @Test
+  void write_timeIn2310To2378_kernelReadsItButE2fsckSuspectsPre1970() throws Exception {
+    FileTree tree =
+        new FileTreeBuilder()
+            .put(
+                ImagePath.of("f"),
+                ExtImages.file(
+                        0644, ExtImages.t(11_000_000_000L, 5), Content.ofBytes(new byte[] {1}))
+                    .build())
+            .build();
+    Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
+    Validators.requireLoopMount();
+    try (LoopMount m = LoopMount.mount(image)) {
+      dev.jimg.testdata.TreeManifestAssert.assertThat(
+              dev.jimg.testdata.TreeManifest.ofHostDirectory(m.root()).without("lost+found"))
+          .matches(tree);
+    }
+  }
+
+  @Test
   void write_givenUuid_usesIt() throws Exception {
     FileTree tree = ExtImages.everything();
     UUID u = UUID.fromString("01234567-89ab-cdef-0123-456789abcdef");

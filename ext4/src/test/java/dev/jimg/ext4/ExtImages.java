@@ -81,6 +81,26 @@ final class ExtImages {
     }
   }
 
+  /**
+   * Whether a time of the tree falls where e2fsck (before the year 2242) suspects a mis-encoded
+   * pre-1970 time: epoch bits 3 with the low 32 bits negative, i.e. 2310-04-04..2378-04-22.
+   */
+  static boolean hasE2fsckSuspectTime(FileTree tree) {
+    for (var e : tree) {
+      Entry en = e.getValue();
+      if (en.type() == EntryType.HARDLINK) {
+        continue;
+      }
+      for (Timestamp x :
+          List.of(en.mtime(), en.atime().orElse(en.mtime()), en.ctime().orElse(en.mtime()))) {
+        if ((Inode.extra(x) & 3) == 3 && (int) x.seconds() < 0) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   static Timestamp t(long seconds, int nanos) {
     return new Timestamp(seconds, nanos);
   }
