@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Compares jimg's ext4 writer with `mke2fs -t ext4 -b 4096 -d DIR` on the same input: best wall time of
+# RUNS runs each (JVM start included for jimg), peak RSS, and the ratio jimg/mke2fs. Both images get
+# the same size (jimg's planned size) and are checked with e2fsck -fn once.
+# usage: bench/ext4-vs-mke2fs.sh SOURCE [RUNS]
+#   SOURCE: a directory or a tar (a tar is extracted once for mke2fs, which needs a directory; jimg
+#   reads the tar itself)
+# Needs root, /usr/bin/time and e2fsprogs. Until the CLI has `jimg mkfs`, jimg runs from the reactor's
+# classes: build them first with  mvn -q -B -pl ext4 -am verify -DskipTests
+set -euo pipefail
+[ $# -ge 1 ] || { sed -n '2,9p' "$0"; exit 2; }
+src=$(readlink -f "$1"); runs=${2:-3}
+root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+work=$(mktemp -d /tmp/jimg-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+dir=$src
+if [ -f "$src" ]; then
+  dir=$work/src; mkdir "$dir"
+  tar --xattrs --xattrs-include='*' --numeric-owner -xpf "$src" -C "$dir"
+fi
+
+if "$root/jimg" --help 2>/dev/null | grep -qw mkfs; then
+  jimg=("$root/jimg" mkfs ext4 "$work/jimg.img" "$src")
+else
+  (cd "$root" && mvn -q -o -B dependency:build-classpath -pl core -Dmdep.outputFile="$work/cp.txt" >/dev/null)
+  cp="$root/core/target/classes:$root/ext4/target/classes:$root/ext4/target/test-classes:$(cat "$work/cp.txt")"
+  jimg=(java -cp "$cp" dev.jimg.ext4.Ext4BenchMain "$work/jimg.img" "$src" ext4)
+fi
+
+measure() { # command... ; prints "best_seconds max_rss_kb"
+  local i
+  : > "$work/all"
+  for ((i = 0; i < runs; i++)); do
+    rm -f "$work/jimg.img" "$work/mke2fs.img"
+    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    cat "$work/t" >> "$work/all"
+  done
+  sort -n "$work/all" | head -1
+}
+
+read -r jt jr < <(measure "${jimg[@]}")
+size=$(stat -c %s "$work/jimg.img")
+e2fsck -fn "$work/jimg.img" >/dev/null 2>&1 || echo "bench: e2fsck found problems in jimg's image" >&2
+blocks=$((size / 4096))
+read -r mt mr < <(measure mke2fs -q -F -t ext4 -b 4096 -d "$dir" "$work/mke2fs.img" "$blocks")
+printf 'input:   %s (%s entries)\n' "$src" "$(find "$dir" | wc -l)"
+printf 'size:    %s bytes\n' "$size"
+printf 'jimg:    %6.2f s  %8d KB peak RSS\n' "$jt" "$jr"
+printf 'mke2fs:  %6.2f s  %8d KB peak RSS\n' "$mt" "$mr"
+awk -v a="$jt" -v b="$mt" 'BEGIN { printf "ratio:   %.2f (jimg / mke2fs wall time, best of runs)\n", (b > 0 ? a / b : 0) }'
