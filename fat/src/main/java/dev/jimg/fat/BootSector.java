@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.fat;
 
+import dev.jimg.core.CorruptInputException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -159,6 +160,101 @@ public record BootSector(
     b.put(code, NOT_BOOTABLE);
     b.put(SIGNATURE_OFFSET, (byte) 0x55);
     b.put(SIGNATURE_OFFSET + 1, (byte) 0xAA);
+  }
+
+  /**
+   * Reads and checks a boot sector: jump, signature, sector size 512–4096 and a power of two,
+   * cluster size a power of two, at least one FAT, reserved sectors, and a type that matches the
+   * cluster count.
+   *
+   * @throws CorruptInputException naming the field, the value found and the value expected
+   */
+  public static BootSector read(ByteBuffer b, String resource) throws CorruptInputException {
+    b.order(ByteOrder.LITTLE_ENDIAN);
+    int jump = b.get(BS_JMP_BOOT) & 0xFF;
+    if (jump != 0xEB && jump != 0xE9) {
+      throw new CorruptInputException(
+          resource,
+          BS_JMP_BOOT,
+          "BS_jmpBoot: actual=0x" + Integer.toHexString(jump) + " expected=0xEB or 0xE9");
+    }
+    if ((b.getShort(SIGNATURE_OFFSET) & 0xFFFF) != 0xAA55) {
+      throw new CorruptInputException(resource, SIGNATURE_OFFSET, "boot signature 0x55AA missing");
+    }
+    int bps = b.getShort(BPB_BYTS_PER_SEC) & 0xFFFF;
+    int spc = b.get(BPB_SEC_PER_CLUS) & 0xFF;
+    int reserved = b.getShort(BPB_RSVD_SEC_CNT) & 0xFFFF;
+    int fats = b.get(BPB_NUM_FATS) & 0xFF;
+    int rootEntries = b.getShort(BPB_ROOT_ENT_CNT) & 0xFFFF;
+    long total = b.getShort(BPB_TOT_SEC16) & 0xFFFF;
+    if (total == 0) {
+      total = b.getInt(BPB_TOT_SEC32) & 0xFFFF_FFFFL;
+    }
+    long fat = b.getShort(BPB_FAT_SZ16) & 0xFFFF;
+    boolean fat32 = fat == 0;
+    if (fat32) {
+      fat = b.getInt(BPB_FAT_SZ32) & 0xFFFF_FFFFL;
+    }
+    if (bps < 512 || bps > 4096 || Integer.bitCount(bps) != 1) {
+      throw new CorruptInputException(
+          resource,
+          BPB_BYTS_PER_SEC,
+          "BPB_BytsPerSec: actual=" + bps + " expected=512..4096, a power of two");
+    }
+    if (spc == 0 || Integer.bitCount(spc) != 1) {
+      throw new CorruptInputException(
+          resource, BPB_SEC_PER_CLUS, "BPB_SecPerClus: actual=" + spc + " expected a power of two");
+    }
+    if (reserved == 0 || fats == 0 || fat == 0) {
+      throw new CorruptInputException(
+          resource, BPB_RSVD_SEC_CNT, "reserved sectors, FAT count and FAT size must not be 0");
+    }
+    int lab = fat32 ? BS32_VOL_LAB : BS16_VOL_LAB;
+    byte[] label = new byte[11];
+    b.get(lab, label);
+    long rootSectors = ((long) rootEntries * 32 + bps - 1) / bps;
+    long data = reserved + fats * fat + rootSectors;
+    if (data >= total) {
+      throw new CorruptInputException(
+          resource,
+          BPB_TOT_SEC16,
+          "the FATs and root directory (" + data + " sectors) do not fit in " + total + " sectors");
+    }
+    FatType type = FatType.ofClusterCount((total - data) / spc);
+    if ((type == FatType.FAT32) != fat32) {
+      throw new CorruptInputException(
+          resource,
+          BPB_FAT_SZ16,
+          "a volume of "
+              + (total - data) / spc
+              + " clusters is "
+              + type
+              + " but BPB_FATSz16 says "
+              + (fat32 ? "FAT32" : "FAT12/16"));
+    }
+    if (type.fatBytes((total - data) / spc + 2) > fat * bps) {
+      throw new CorruptInputException(
+          resource, BPB_FAT_SZ16, "the FAT (" + fat + " sectors) does not cover all clusters");
+    }
+    if (fat32 && (b.getInt(BPB_ROOT_CLUS) & 0xFFFF_FFFFL) < 2) {
+      throw new CorruptInputException(resource, BPB_ROOT_CLUS, "BPB_RootClus below 2");
+    }
+    return new BootSector(
+        type,
+        bps,
+        spc,
+        reserved,
+        fats,
+        rootEntries,
+        total,
+        b.get(BPB_MEDIA) & 0xFF,
+        fat,
+        b.getShort(BPB_SEC_PER_TRK) & 0xFFFF,
+        b.getShort(BPB_NUM_HEADS) & 0xFFFF,
+        b.getInt(BPB_HIDD_SEC) & 0xFFFF_FFFFL,
+        b.get(fat32 ? BS32_DRV_NUM : BS16_DRV_NUM) & 0xFF,
+        b.getInt(fat32 ? BS32_VOL_ID : BS16_VOL_ID),
+        new String(label, StandardCharsets.ISO_8859_1));
   }
 
   /** First sector of the first FAT. */

@@ -94,7 +94,7 @@ final class FatLayout {
               + " volume has "
               + Sizes.thousands(b.clusterCount())
               + "; use size "
-              + Sizes.format(Math.max(needed, given + (need - b.clusterCount()) * b.clusterBytes()))
+              + suggestion(Math.max(needed, given + (need - b.clusterCount()) * b.clusterBytes()))
               + " or more, or omit size",
           needed,
           given);
@@ -229,7 +229,7 @@ final class FatLayout {
               + " ("
               + Sizes.thousands(min)
               + " bytes); use size "
-              + Sizes.format(min)
+              + suggestion(min)
               + " or more"
               + (t == FatType.FAT32 ? ", or fat 16" : ", or fat 12"),
           min,
@@ -345,6 +345,14 @@ final class FatLayout {
       return 8192;
     }
     return bytes <= 32L << 30 ? 16384 : 32768;
+  }
+
+  /** A size option value of at least {@code bytes}: whole MiB, or whole 4 KiB below 1 MiB. */
+  static String suggestion(long bytes) {
+    if (bytes >= 1L << 20) {
+      return ceilDiv(bytes, 1L << 20) + "M";
+    }
+    return ceilDiv(bytes, 4096) * 4 + "K";
   }
 
   static long ceilDiv(long a, long b) {
