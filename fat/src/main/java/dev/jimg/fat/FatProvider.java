@@ -3,9 +3,11 @@ package dev.jimg.fat;
 
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.spi.FilesystemProvider;
+import dev.jimg.core.spi.FilesystemReader;
 import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.spi.WriteContext;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 
 /**
@@ -29,6 +31,11 @@ public final class FatProvider implements FilesystemProvider {
   @Override
   public SortedMap<String, String> writerOptions() {
     return FatOptions.DESCRIPTIONS;
+  }
+
+  @Override
+  public Optional<FilesystemReader> newReader() {
+    return Optional.of(new FatReader());
   }
 
   @Override
