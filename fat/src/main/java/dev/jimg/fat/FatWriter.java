@@ -140,6 +140,10 @@ public final class FatWriter implements FilesystemWriter {
         throw new InvalidOptionException(
             "fat option size: " + size + " bytes is not a multiple of the sector size " + s);
       }
+      if (size / s > 0xFFFF_FFFFL) {
+        throw new InvalidOptionException(
+            "fat option size: " + Sizes.format(size) + " is more than FAT's 2^32 - 1 sectors");
+      }
       return size / s;
     }
     return channelSize > 0 ? channelSize / s : -1;

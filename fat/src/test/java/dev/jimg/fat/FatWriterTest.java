@@ -309,6 +309,45 @@ class FatWriterTest {
   }
 
   @Test
+  void write_hiddenSectors_inBootSectorAndFsckClean() throws Exception {
+    BootSector b = build(sample(), Map.of("size", "8M", "hidden-sectors", "2048"), "hidden.img");
+    assertThat(b.hiddenSectors()).isEqualTo(2048);
+  }
+
+  @Test
+  void plan_minimal_equalsWrittenSize() throws Exception {
+    FileTree tree = sample();
+    var w = new FatProvider().newWriter(Map.of("fat", "16"), FatTestSupport.context(tree));
+    long planned = w.plan(tree);
+    Path img = tmp.resolve("plan.img");
+    WriteResult r = FatTestSupport.write(tree, Map.of("fat", "16"), img);
+    assertThat(r.bytesUsed()).isEqualTo(planned);
+    assertThat(Files.size(img)).isEqualTo(planned);
+    Validators.fsckFatClean(img);
+  }
+
+  @Test
+  void write_failingBuildThroughAtomicOutput_leavesNoFile() throws Exception {
+    Path img = tmp.resolve("fail.img");
+    var w = new FatProvider().newWriter(Map.of(), FatTestSupport.context(withLinks()));
+    try (var out = dev.jimg.core.io.AtomicOutput.create(img)) {
+      assertThatThrownBy(
+              () ->
+                  w.write(withLinks(), out.channel(), dev.jimg.core.progress.ProgressListener.NONE))
+          .isInstanceOf(UnsupportedEntryException.class);
+    }
+    try (var s = Files.list(tmp)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void installed_providerFoundByType() throws Exception {
+    assertThat(dev.jimg.core.spi.Filesystems.installed().provider("fat"))
+        .isInstanceOf(FatProvider.class);
+  }
+
+  @Test
   void parse_badOptions_refusedWithAcceptedValues() {
     assertThatThrownBy(() -> FatOptions.parse(Map.of("label", "efi")))
         .isInstanceOf(InvalidOptionException.class)
