@@ -315,6 +315,18 @@ class FatWriterTest {
   }
 
   @Test
+  void write_volumeId_givenOrDerivedFromIdentities() throws Exception {
+    assertThat(build(sample(), Map.of("volume-id", "1234-ABCD"), "vid.img").volumeId())
+        .isEqualTo(0x1234ABCD);
+    FileTree tree = sample();
+    int derived =
+        FatTestSupport.context(tree)
+            .identities()
+            .volumeId32(dev.jimg.core.repro.Identities.FILESYSTEM_UUID_LABEL);
+    assertThat(build(tree, Map.of(), "vid2.img").volumeId()).isEqualTo(derived);
+  }
+
+  @Test
   void plan_minimal_equalsWrittenSize() throws Exception {
     FileTree tree = sample();
     var w = new FatProvider().newWriter(Map.of("fat", "16"), FatTestSupport.context(tree));
