@@ -152,6 +152,18 @@ class FatWriterTest {
   }
 
   @Test
+  void write_fat32ClusterNumbersAbove65535_highWordStored() throws Exception {
+    FileTreeBuilder t = new FileTreeBuilder();
+    t.put(
+        ImagePath.of("big.bin"),
+        Entry.file(0644, T, SeededContent.dense(40_000_000, 3, SeededContent.Fill.RANDOM)));
+    t.put(ImagePath.of("zz after.txt"), Entry.file(0644, T, Content.ofBytes(text("after"))));
+    BootSector b =
+        build(t.build(), Map.of("size", "64M", "fat", "32", "cluster-size", "512"), "hi.img");
+    assertThat(b.clusterCount()).isGreaterThan(80_000);
+  }
+
+  @Test
   void write_4096ByteSectors_fat16AndFat32() throws Exception {
     BootSector b16 = build(sample(), Map.of("size", "64M", "sector-size", "4096"), "s4k16.img");
     assertThat(b16.bytesPerSector()).isEqualTo(4096);
