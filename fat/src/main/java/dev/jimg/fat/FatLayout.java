@@ -47,8 +47,11 @@ final class FatLayout {
 
   /** What the volume must hold, as a function of the cluster size. */
   interface Demand {
-    /** Data clusters the tree needs with clusters of {@code clusterBytes}. */
-    long clusters(int clusterBytes);
+    /**
+     * Data clusters the tree needs with clusters of {@code clusterBytes}; the root directory's own
+     * only if {@code rootInData} (FAT32).
+     */
+    long clusters(int clusterBytes, boolean rootInData);
 
     /** 32-byte entries of the root directory (label included). */
     int rootEntries();
@@ -66,7 +69,7 @@ final class FatLayout {
       return minimal(o, demand, rootEntries, volumeId);
     }
     BootSector b = sized(o, totalSectors, rootEntries, volumeId);
-    long need = demand.clusters(b.clusterBytes());
+    long need = demand.clusters(b.clusterBytes(), b.type() == FatType.FAT32);
     if (b.type() != FatType.FAT32 && demand.rootEntries() > MAX_ROOT_ENTRIES) {
       throw new ImageTooSmallException(
           "the root directory needs "
@@ -255,9 +258,12 @@ final class FatLayout {
     FatType t = o.fatType().orElse(null);
     int cluster = o.clusterSize().orElse(t == FatType.FAT32 ? s : Math.max(s, MINIMAL_CLUSTER));
     int spc = cluster / s;
-    long need = Math.max(1, demand.clusters(cluster));
+    long need = Math.max(1, demand.clusters(cluster, t == FatType.FAT32));
     if (t == null) {
       t = FatType.ofClusterCount(need);
+      if (t == FatType.FAT32) {
+        need = demand.clusters(cluster, true);
+      }
       if (t == FatType.FAT16) {
         need = Math.max(need, FatType.FAT16.minClusters());
       }

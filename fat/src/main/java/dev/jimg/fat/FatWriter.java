@@ -150,12 +150,11 @@ public final class FatWriter implements FilesystemWriter {
   }
 
   private BootSector layout(Node root, long totalSectors) throws JimgException {
-    boolean fat32Root = true;
     FatLayout.Demand demand =
         new FatLayout.Demand() {
           @Override
-          public long clusters(int clusterBytes) {
-            return root.clustersBelow(clusterBytes, fat32Root);
+          public long clusters(int clusterBytes, boolean rootInData) {
+            return root.clustersBelow(clusterBytes, rootInData);
           }
 
           @Override
