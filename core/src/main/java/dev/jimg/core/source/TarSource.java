@@ -73,7 +73,8 @@ public final class TarSource implements Source {
       }
       channel.close();
       try (InputStream in = Files.newInputStream(file)) {
-        return spooled(name, compression, new BufferedInputStream(in, 1 << 16), options);
+        return spooled(
+            name, compression, new BufferedInputStream(new SkipByReading(in), 1 << 16), options);
       }
     } catch (IOException | RuntimeException e) {
       closeQuietly(channel, e);
@@ -87,7 +88,7 @@ public final class TarSource implements Source {
    */
   public static TarSource read(InputStream in, String name, SourceOptions options)
       throws IOException {
-    BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+    BufferedInputStream buffered = new BufferedInputStream(new SkipByReading(in), 1 << 16);
     buffered.mark(Compression.MAGIC_LENGTH);
     byte[] head = buffered.readNBytes(Compression.MAGIC_LENGTH);
     buffered.reset();
@@ -160,5 +161,30 @@ public final class TarSource implements Source {
   /** The spool file, or {@code null} when contents are read from the tar file itself (tests). */
   Path spoolFile() {
     return backing.spool();
+  }
+
+  /**
+   * Skips by reading: a pipe, a FIFO or standard input cannot seek, and {@code skip} on their JDK
+   * streams may try to ("Illegal seek").
+   */
+  private static final class SkipByReading extends java.io.FilterInputStream {
+    private final byte[] scratch = new byte[8192];
+
+    SkipByReading(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      long left = n;
+      while (left > 0) {
+        int r = in.read(scratch, 0, (int) Math.min(scratch.length, left));
+        if (r < 0) {
+          break;
+        }
+        left -= r;
+      }
+      return n - left;
+    }
   }
 }
