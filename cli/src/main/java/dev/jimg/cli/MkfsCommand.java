@@ -142,6 +142,11 @@ final class MkfsCommand implements Callable<Integer> {
             renderer.finish();
           }
         }
+        // formats whose size is known only after writing (squashfs) plan an upper bound
+        if (result.bytesUsed() > 0 && result.bytesUsed() < channel.size()) {
+          channel.setSize(result.bytesUsed());
+        }
+        size = channel.size();
         output.commit();
       }
       if (!quiet) {

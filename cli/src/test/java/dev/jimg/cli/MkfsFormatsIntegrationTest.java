@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import static dev.jimg.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.cli.CliTest.Run;
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.TarSource;
+import dev.jimg.testdata.LoopMount;
+import dev.jimg.testdata.Tool;
+import dev.jimg.testdata.TreeManifest;
+import dev.jimg.testdata.TreeManifestAssert;
+import dev.jimg.testdata.Validators;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code jimg mkfs} with the real format modules on the bundled example, judged by the real tools:
+ * e2fsck and the kernel for ext2/3/4, unsquashfs and the kernel for squashfs, fsck.fat for FAT.
+ */
+class MkfsFormatsIntegrationTest {
+  @TempDir Path tmp;
+
+  private TreeManifest exampleManifest() throws IOException {
+    try (TarSource s = TarSource.open(Path.of(MkfsCommandTest.EXAMPLE), SourceOptions.defaults())) {
+      return TreeManifest.of(s.tree());
+    }
+  }
+
+  private Path mkfs(String name, String... args) {
+    Path image = tmp.resolve(name);
+    String[] all = new String[args.length + 4];
+    all[0] = "mkfs";
+    all[1] = args[0];
+    System.arraycopy(args, 1, all, 2, args.length - 1);
+    all[args.length + 1] = image.toString();
+    all[args.length + 2] = MkfsCommandTest.EXAMPLE;
+    all[args.length + 3] = "-q";
+    Run r = run(Map.of(), all);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    return image;
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ext4", "ext3", "ext2"})
+  void mkfs_ext_e2fsckCleanAndKernelSeesTheTar(String type) throws IOException {
+    Path image = mkfs(type + ".img", type);
+    Validators.e2fsckClean(image);
+    Validators.requireLoopMount();
+    try (LoopMount m = LoopMount.of(image).type(type).mount()) {
+      TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(m.root()).without("lost+found"))
+          .matches(exampleManifest());
+    }
+  }
+
+  @Test
+  void mkfs_squashfs_unsquashfsAndKernelSeeTheTar() throws IOException {
+    Path image = mkfs("s.img", "squashfs", "--compression", "xz");
+    Validators.require(Tool.UNSQUASHFS);
+    assertThat(Validators.unsquashfsSuperblock(image)).contains("Compression xz");
+    assertThat(Files.size(image) % 4096).isZero();
+    Validators.requireLoopMount();
+    try (LoopMount m = LoopMount.of(image).type("squashfs").mount()) {
+      // squashfs keeps whole seconds only
+      TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(m.root()))
+          .withMtimeSeconds()
+          .matches(exampleManifest());
+    }
+  }
+
+  @Test
+  void mkfs_fat_refusesLinksAndDevicesUnlessSkipped() throws IOException {
+    Run refused = run("mkfs", "fat", tmp.resolve("f.img").toString(), MkfsCommandTest.EXAMPLE);
+    assertThat(refused.code()).isEqualTo(1);
+    assertThat(refused.err()).contains("bin (symlink)").contains("dev/null");
+    assertThat(tmp.resolve("f.img")).doesNotExist();
+
+    Path image = mkfs("f.img", "fat", "--unsupported", "skip", "--label", "EXAMPLE");
+    Validators.fsckFatClean(image);
+    assertThat(String.join("\n", Validators.mdirList(image))).contains("EXAMPLE");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ext4", "squashfs", "fat"})
+  void mkfs_twiceWithSourceDateEpoch_identicalBytes(String type) throws IOException {
+    String[] extra = type.equals("fat") ? new String[] {"--unsupported", "skip"} : new String[0];
+    Path[] images = new Path[2];
+    for (int i = 0; i < 2; i++) {
+      images[i] = tmp.resolve(type + i + ".img");
+      String[] args = new String[4 + extra.length];
+      args[0] = "mkfs";
+      args[1] = type;
+      System.arraycopy(extra, 0, args, 2, extra.length);
+      args[2 + extra.length] = images[i].toString();
+      args[3 + extra.length] = MkfsCommandTest.EXAMPLE;
+      Run r = run(Map.of("SOURCE_DATE_EPOCH", "1704067200"), args);
+      assertThat(r.code()).as(r.err()).isZero();
+    }
+    assertThat(Files.mismatch(images[0], images[1])).isEqualTo(-1);
+  }
+}
