@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import static dev.jimg.cli.CliTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.cli.CliTest.Run;
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.TarSource;
+import dev.jimg.testdata.Exec;
+import dev.jimg.testdata.LoopMount;
+import dev.jimg.testdata.Tool;
+import dev.jimg.testdata.TreeManifest;
+import dev.jimg.testdata.TreeManifestAssert;
+import dev.jimg.testdata.Validators;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code jimg disk} with the real filesystem writers: a GPT disk with a FAT ESP, a squashfs and an
+ * ext4 partition, judged by sgdisk, fsck.fat on the ESP's bytes and the kernel mounting the others
+ * by offset.
+ */
+class DiskIntegrationTest {
+  @TempDir Path tmp;
+
+  private Path spec(int sectorSize) throws IOException {
+    Path example = Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath();
+    Path boot = Files.createDirectories(tmp.resolve("boot/EFI/BOOT"));
+    Files.writeString(boot.resolve("BOOTX64.EFI"), "not really a loader\n", StandardCharsets.UTF_8);
+    Path spec = tmp.resolve("disk.yaml");
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "table: gpt",
+            "sector-size: " + sectorSize,
+            "seed: integration",
+            "partitions:",
+            "  - name: esp",
+            "    type: esp",
+            "    size: 40M",
+            "    filesystem: fat",
+            "    sources: [boot/]",
+            "    label: ESP",
+            "  - name: usr",
+            "    type: linux-usr-x86-64",
+            "    filesystem: squashfs",
+            "    sources: [" + example + "]",
+            "  - name: root",
+            "    type: linux-root-x86-64",
+            "    filesystem: ext4",
+            "    sources: [" + example + "]",
+            ""),
+        StandardCharsets.UTF_8);
+    return spec;
+  }
+
+  private TreeManifest exampleManifest() throws IOException {
+    try (TarSource s = TarSource.open(Path.of(MkfsCommandTest.EXAMPLE), SourceOptions.defaults())) {
+      return TreeManifest.of(s.tree());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {512, 4096})
+  void disk_gptWithFatSquashfsExt4_everyJudgeAccepts(int sectorSize) throws IOException {
+    Path disk = tmp.resolve("disk.img");
+    Run r = run("disk", disk.toString(), "--spec", spec(sectorSize).toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+
+    List<Validators.Partition> parts;
+    if (sectorSize == 512) {
+      Validators.sgdiskClean(disk);
+      parts = Validators.partitions(disk);
+    } else {
+      // the tools assume 512-byte sectors for a file: judge a loop device with 4 KiB sectors
+      Validators.requireRoot();
+      String loop =
+          Exec.run(
+                  Validators.require(Tool.LOSETUP).toString(),
+                  "--find",
+                  "--show",
+                  "--sector-size",
+                  "4096",
+                  "--read-only",
+                  disk.toString())
+              .requireOk()
+              .text()
+              .trim();
+      try {
+        Validators.sgdiskClean(Path.of(loop));
+        parts = Validators.partitions(Path.of(loop));
+      } finally {
+        Exec.run(Validators.require(Tool.LOSETUP).toString(), "-d", loop);
+      }
+    }
+    assertThat(parts).extracting(Validators.Partition::name).containsExactly("esp", "usr", "root");
+
+    Path esp = tmp.resolve("esp.img");
+    Exec.run(
+            "dd",
+            "if=" + disk,
+            "of=" + esp,
+            "bs=" + sectorSize,
+            "skip=" + parts.get(0).offset() / sectorSize,
+            "count=" + parts.get(0).size() / sectorSize,
+            "status=none")
+        .requireOk();
+    Validators.fsckFatClean(esp);
+
+    Validators.requireLoopMount();
+    try (LoopMount m =
+        LoopMount.of(disk)
+            .offset(parts.get(1).offset())
+            .sizeLimit(parts.get(1).size())
+            .type("squashfs")
+            .mount()) {
+      TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(m.root()))
+          .withMtimeSeconds()
+          .matches(exampleManifest());
+    }
+    try (LoopMount m =
+        LoopMount.of(disk)
+            .offset(parts.get(2).offset())
+            .sizeLimit(parts.get(2).size())
+            .type("ext4")
+            .mount()) {
+      TreeManifestAssert.assertThat(TreeManifest.ofHostDirectory(m.root()).without("lost+found"))
+          .matches(exampleManifest());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"raw", "vhd", "qcow2"})
+  void disk_twice_identicalBytesForEveryContainer(String format) throws IOException {
+    Path spec = spec(512);
+    Path a = tmp.resolve("a." + format);
+    Path b = tmp.resolve("b." + format);
+    assertThat(run("disk", a.toString(), "--spec", spec.toString(), "--format", format).code())
+        .isZero();
+    assertThat(run("disk", b.toString(), "--spec", spec.toString(), "--format", format).code())
+        .isZero();
+    assertThat(Files.mismatch(a, b)).isEqualTo(-1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"missing-source", "too-small"})
+  void disk_badSpec_oneErrorAndNoFile(String kind) throws IOException {
+    Path spec = tmp.resolve("bad.yaml");
+    String partition =
+        kind.equals("missing-source")
+            ? "    filesystem: ext4\n    sources: [does-not-exist.tar]\n"
+            : "    size: 1M\n    filesystem: ext4\n    sources: ["
+                + Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath()
+                + "]\n";
+    Files.writeString(
+        spec,
+        "partitions:\n  - name: root\n    type: linux-root-x86-64\n" + partition,
+        StandardCharsets.UTF_8);
+    Run r = run("disk", tmp.resolve("out.img").toString(), "--spec", spec.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("jimg: ").hasLineCount(1);
+    try (Stream<Path> files = Files.list(tmp)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("bad.yaml");
+    }
+  }
+}
