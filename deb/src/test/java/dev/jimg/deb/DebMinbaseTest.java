@@ -48,8 +48,9 @@ class DebMinbaseTest {
 
   @Test
   void unpack_realPackageSet_equalsDpkgDebTarExtractAndDpkgQueryListsAll() throws Exception {
-    String corpus = System.getProperty("jimg.deb.corpus");
-    Assumptions.assumeTrue(corpus != null, "set -Djimg.deb.corpus=DIR of .deb files");
+    String corpus = System.getProperty("jimg.deb.corpus", System.getenv("JIMG_DEB_CORPUS"));
+    Assumptions.assumeTrue(
+        corpus != null, "set JIMG_DEB_CORPUS (or -Djimg.deb.corpus) to a directory of .deb files");
     Fixtures.requireDpkg("dpkg-query");
     List<Path> debs;
     try (Stream<Path> s = Files.list(Path.of(corpus))) {
