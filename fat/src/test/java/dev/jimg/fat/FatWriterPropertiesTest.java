@@ -6,6 +6,7 @@ import dev.jimg.testdata.RequiresHost;
 import dev.jimg.testdata.Tool;
 import dev.jimg.testdata.TreeArbitraries;
 import dev.jimg.testdata.TreeSpec;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -15,9 +16,23 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 class FatWriterPropertiesTest {
+  /**
+   * FAT trees with names inside the Basic Multilingual Plane: mtools, the judge here, turns each
+   * half of a surrogate pair into '_', so two names outside it can clash when mcopy extracts them
+   * ("__" as a file and as a directory). Surrogate pairs are checked by LongNameEntryTest and by
+   * FatReader's round trips.
+   */
   @Provide
   Arbitrary<FileTree> trees() {
-    return TreeArbitraries.trees(TreeSpec.fat());
+    return TreeArbitraries.trees(
+        TreeSpec.fat().toBuilder()
+            .nameFilter(
+                name ->
+                    TreeSpec.fatLongNameOk(name)
+                        && new String(name, StandardCharsets.UTF_8)
+                            .codePoints()
+                            .allMatch(Character::isBmpCodePoint))
+            .build());
   }
 
   @Property(tries = 15)

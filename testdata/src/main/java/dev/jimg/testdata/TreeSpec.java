@@ -138,7 +138,11 @@ public final class TreeSpec {
     return builder().maxEntries(12).maxDepth(3).maxFileSize(70_000).build();
   }
 
-  private static boolean fatLongNameOk(byte[] name) {
+  /**
+   * Whether a UTF-8 name is one a VFAT long name holds: no control or reserved characters ({@code
+   * "*\/:<>?\|}), not ending in a dot or space, at most 255 code points.
+   */
+  public static boolean fatLongNameOk(byte[] name) {
     String s = new String(name, StandardCharsets.UTF_8);
     if (s.endsWith(".") || s.endsWith(" ") || s.codePointCount(0, s.length()) > 255) {
       return false;
