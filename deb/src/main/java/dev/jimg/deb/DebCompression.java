@@ -1,17 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.deb;
 
-import com.github.luben.zstd.ZstdInputStream;
+import dev.jimg.core.source.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.compressors.bzip2.BZip2CompressorInputStream;
-import org.tukaani.xz.XZInputStream;
 
 /**
  * How a {@code control.tar} or {@code data.tar} member of a .deb is compressed, as its member name
- * says (dpkg decides by the name, and so do we; the bytes must then match). Stateless.
+ * says (dpkg decides by the name, and so do we; the bytes must then match). Decoding is core's
+ * {@link Compression} of the same name. Stateless.
  */
 enum DebCompression {
   NONE(""),
@@ -19,9 +17,6 @@ enum DebCompression {
   XZ(".xz"),
   ZSTD(".zst"),
   BZIP2(".bz2");
-
-  /** Smallest memory limit for the xz decoder (enough for presets up to -6). */
-  private static final long MIN_XZ_MEMORY = 16L << 20;
 
   private final String suffix;
 
@@ -47,19 +42,7 @@ enum DebCompression {
   }
 
   InputStream decompress(InputStream in) throws IOException {
-    return switch (this) {
-      case NONE -> in;
-      case GZIP -> new GZIPInputStream(in, 1 << 16);
-      case XZ -> new XZInputStream(in, xzMemoryLimitKib());
-      case ZSTD -> new ZstdInputStream(in);
-      case BZIP2 -> new BZip2CompressorInputStream(in, true);
-    };
-  }
-
-  /** A quarter of the heap, at least {@link #MIN_XZ_MEMORY}: a huge claimed dictionary fails. */
-  private static int xzMemoryLimitKib() {
-    long limit = Math.max(MIN_XZ_MEMORY, Runtime.getRuntime().maxMemory() / 4);
-    return (int) Math.min(Integer.MAX_VALUE, limit >> 10);
+    return Compression.valueOf(name()).decompress(in);
   }
 
   String displayName() {

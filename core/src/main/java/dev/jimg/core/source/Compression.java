@@ -10,9 +10,10 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * The compressions a tar may come in, recognised by their magic bytes (never by a file name).
- * Stateless; {@link #decompress} returns a new stream each time.
+ * Stateless; {@link #decompress} returns a new stream each time. Other modules (.deb members)
+ * decompress through it too, so every input shares one set of decoders and limits.
  */
-enum Compression {
+public enum Compression {
   NONE(new byte[0]),
   /** RFC 1952: 1F 8B, then compression method 8 (deflate). */
   GZIP(new byte[] {0x1f, (byte) 0x8b, 0x08}),
@@ -71,7 +72,7 @@ enum Compression {
   }
 
   /** The decompressed bytes of {@code in}; concatenated members or frames are read as one. */
-  InputStream decompress(InputStream in) throws IOException {
+  public InputStream decompress(InputStream in) throws IOException {
     return switch (this) {
       case NONE -> in;
       case GZIP -> new GZIPInputStream(in, 1 << 16);
@@ -91,7 +92,7 @@ enum Compression {
   }
 
   /** Lower-case name for messages. */
-  String displayName() {
+  public String displayName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.JimgException;
 import dev.jimg.core.tree.FileTree;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -90,7 +91,15 @@ public final class TarSource implements Source {
       throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(new SkipByReading(in), 1 << 16);
     buffered.mark(Compression.MAGIC_LENGTH);
-    byte[] head = buffered.readNBytes(Compression.MAGIC_LENGTH);
+    byte[] head;
+    try {
+      head = buffered.readNBytes(Compression.MAGIC_LENGTH);
+    } catch (JimgException e) {
+      throw e;
+    } catch (IOException e) {
+      // the stream may itself be a decoder (a .deb member) that finds its input corrupt
+      throw new CorruptInputException(name, 0, "cannot read the stream: " + e.getMessage(), e);
+    }
     buffered.reset();
     return spooled(name, Compression.detect(head, head.length), buffered, options);
   }
