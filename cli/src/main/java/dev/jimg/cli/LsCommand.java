@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
-import dev.jimg.core.source.Sources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -61,7 +60,7 @@ final class LsCommand implements Callable<Integer> {
     TreeListing listing =
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
-    try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
+    try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
       listing.write(layering.tree(layered), out);
     }
     out.flush();

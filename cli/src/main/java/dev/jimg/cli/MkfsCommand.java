@@ -8,7 +8,6 @@ import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.BuildClock;
 import dev.jimg.core.repro.Identities;
-import dev.jimg.core.source.Sources;
 import dev.jimg.core.spi.FilesystemOptions;
 import dev.jimg.core.spi.FilesystemProvider;
 import dev.jimg.core.spi.FilesystemWriter;
@@ -121,7 +120,7 @@ final class MkfsCommand implements Callable<Integer> {
     List<String> sources = args.positional.subList(1, args.positional.size());
 
     PrintWriter out = spec.commandLine().getOut();
-    try (Sources.LayeredSource layered = layering.open(sources, parent.stdin())) {
+    try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
       FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
       FileTree tree = clock.clampTimes(input);

@@ -106,4 +106,36 @@ class MkfsFormatsIntegrationTest {
     }
     assertThat(Files.mismatch(images[0], images[1])).isEqualTo(-1);
   }
+
+  static final String HELLO_DEB =
+      Path.of("..", "deb", "src", "test", "resources", "dev", "jimg", "deb", "fixtures")
+          .resolve("hello_2.10-3_amd64.deb")
+          .toString();
+
+  @Test
+  void mkfs_tarThenDeb_unpacksLikeDpkgWithItsDatabase() throws IOException {
+    Path image = tmp.resolve("deb.img");
+    Run r = run("mkfs", "ext4", "-q", image.toString(), MkfsCommandTest.EXAMPLE, HELLO_DEB);
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    Validators.e2fsckClean(image);
+    Validators.requireLoopMount();
+    try (LoopMount m = LoopMount.of(image).type("ext4").mount()) {
+      // the example's bin -> usr/bin symlink is followed, as dpkg does on merged-/usr
+      assertThat(m.root().resolve("usr/bin/hello-again")).exists();
+      assertThat(Files.isSymbolicLink(m.root().resolve("bin"))).isTrue();
+      assertThat(m.root().resolve("usr/bin/hello")).isRegularFile();
+      assertThat(Files.readString(m.root().resolve("var/lib/dpkg/status")))
+          .contains("Package: hello\n")
+          .contains("Status: install ok installed\n");
+      assertThat(m.root().resolve("var/lib/dpkg/info/hello.list")).isRegularFile();
+    }
+  }
+
+  @Test
+  void ls_deb_showsDataAndDatabase() {
+    Run r = run("ls", HELLO_DEB);
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains(" usr/bin/hello\n").contains(" var/lib/dpkg/status\n");
+  }
 }
