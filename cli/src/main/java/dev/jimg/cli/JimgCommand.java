@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
     },
     footer = {
       "",
-      "A SOURCE is a directory, a tar file (compressed or not; detected by content, not by name)"
+      "A SOURCE is a directory, a tar file (compressed or not; detected by content, not by name),"
+          + " a .deb, a filesystem image (ext2/3/4, squashfs, FAT)"
           + " or '-' for a tar on standard input; several are layered left to right.",
       "",
       "Exit codes: 0 ok, 1 failed (one line 'jimg: <message>' on standard error), 2 bad usage.",

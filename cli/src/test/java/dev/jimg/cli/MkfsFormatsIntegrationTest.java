@@ -138,4 +138,25 @@ class MkfsFormatsIntegrationTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains(" usr/bin/hello\n").contains(" var/lib/dpkg/status\n");
   }
+
+  @Test
+  void ls_ext4Image_listsTheSameTreeAsItsTar() {
+    Path image = mkfs("ls.img", "ext4");
+    Run fromImage = run("ls", image.toString());
+    Run fromTar = run("ls", MkfsCommandTest.EXAMPLE);
+    assertThat(fromImage.code()).isZero();
+    assertThat(fromImage.out().replaceAll("(?m)^.* lost\\+found\n", "")).isEqualTo(fromTar.out());
+  }
+
+  @Test
+  void mkfs_squashfsFromExt4Image_repacksTheTree() throws IOException {
+    Path ext4 = mkfs("from.img", "ext4");
+    Path squashfs = tmp.resolve("to.sqfs");
+    Run r = run("mkfs", "squashfs", "-q", squashfs.toString(), ext4.toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(String.join("\n", Validators.unsquashfsList(squashfs)))
+        .contains("usr/bin/hello")
+        .contains("lost+found");
+  }
 }

@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.spi.SourceProvider;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -54,12 +56,18 @@ public final class Sources {
     }
     if (Files.isRegularFile(p)) {
       SourceProvider provider = providerFor(p);
-      return provider != null ? provider.open(p, options) : TarSource.open(p, options);
+      if (provider != null) {
+        return provider.open(p, options);
+      }
+      Optional<ImageSource> image =
+          ImageSource.probe(p, Filesystems.installed(Sources.class.getClassLoader()));
+      return image.isPresent() ? image.get() : TarSource.open(p, options);
     }
     if (!Files.exists(p)) {
       throw new JimgException(spec + ": no such file or directory");
     }
-    throw new JimgException(spec + ": not a directory, a tar file, a package or '-'");
+    throw new JimgException(
+        spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
   }
 
   /** The installed provider that recognises the file's first bytes, or {@code null} (a tar). */
