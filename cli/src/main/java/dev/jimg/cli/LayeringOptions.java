@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import dev.jimg.core.io.Closeables;
 import dev.jimg.core.source.Manifest;
 import dev.jimg.core.source.Source;
 import dev.jimg.core.source.SourceOptions;
@@ -53,21 +54,7 @@ final class LayeringOptions {
 
     @Override
     public void close() throws IOException {
-      IOException first = null;
-      for (Closeable c : held) {
-        try {
-          c.close();
-        } catch (IOException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
+      Closeables.closeAll(held);
     }
   }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.deb;
 
+import dev.jimg.core.io.Closeables;
 import dev.jimg.core.source.Source;
 import dev.jimg.core.tree.FileTree;
 import java.io.IOException;
@@ -48,20 +49,6 @@ public final class UnpackedTree implements Source {
 
   @Override
   public void close() throws IOException {
-    IOException first = null;
-    for (DebData d : data) {
-      try {
-        d.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closeables.closeAll(data);
   }
 }

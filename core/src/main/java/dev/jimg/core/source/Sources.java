@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.io.Closeables;
 import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.spi.SourceProvider;
 import dev.jimg.core.tree.FileTree;
@@ -135,21 +136,7 @@ public final class Sources {
 
     @Override
     public void close() throws IOException {
-      IOException first = null;
-      for (Source s : sources) {
-        try {
-          s.close();
-        } catch (IOException e) {
-          if (first == null) {
-            first = e;
-          } else {
-            first.addSuppressed(e);
-          }
-        }
-      }
-      if (first != null) {
-        throw first;
-      }
+      Closeables.closeAll(sources);
     }
   }
 }
