@@ -44,8 +44,13 @@ final class LayeringOptions {
 
   /** A layered tree and the sources its contents point into; closing releases them. */
   static final class Layers implements Closeable {
-    private final List<Closeable> held = new ArrayList<>();
+    private final List<Source> held = new ArrayList<>();
     private FileTree tree;
+
+    /** The sources, in layering order. */
+    List<Source> sources() {
+      return List.copyOf(held);
+    }
 
     /** The layered tree (manifests not yet applied). */
     FileTree tree() {

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import dev.jimg.core.Sizes;
+import dev.jimg.core.source.Source;
+import dev.jimg.partition.DiskSource;
+import dev.jimg.partition.PartitionTableReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -61,9 +65,47 @@ final class LsCommand implements Callable<Integer> {
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
     try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
+      if (!json) {
+        for (Source source : layered.sources()) {
+          if (source instanceof DiskSource disk) {
+            describe(disk, out);
+          }
+        }
+      }
       listing.write(layering.tree(layered), out);
     }
     out.flush();
     return Cli.EXIT_OK;
+  }
+
+  /** The partition table as comment lines; the partitions' trees follow under their numbers. */
+  private static void describe(DiskSource disk, PrintWriter out) {
+    PartitionTableReader.Table t = disk.table();
+    out.println(
+        "# "
+            + disk.name()
+            + ": "
+            + t.kind()
+            + ", "
+            + t.sectorSize()
+            + "-byte sectors"
+            + t.diskGuid().map(g -> ", disk GUID " + g).orElse(""));
+    for (PartitionTableReader.Partition p : t.parts()) {
+      out.println(
+          "# "
+              + p.number()
+              + " offset="
+              + p.offset()
+              + " size="
+              + p.size()
+              + " ("
+              + Sizes.format(p.size())
+              + ") type="
+              + p.type()
+              + p.uuid().map(u -> " uuid=" + u).orElse("")
+              + (p.name().isEmpty() ? "" : " name=" + p.name())
+              + " filesystem="
+              + disk.filesystem(p.number()).orElse("unknown"));
+    }
   }
 }

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -172,5 +173,37 @@ class DiskIntegrationTest {
     try (Stream<Path> files = Files.list(tmp)) {
       assertThat(files.map(p -> p.getFileName().toString())).containsExactly("bad.yaml");
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {512, 4096})
+  void ls_disk_printsTableAndPartitionTrees(int sectorSize) throws IOException {
+    Path disk = tmp.resolve("disk.img");
+    assertThat(run("disk", disk.toString(), "--spec", spec(sectorSize).toString()).code()).isZero();
+    Run r = run("ls", disk.toString());
+    assertThat(r.err()).isEmpty();
+    assertThat(r.code()).isZero();
+    assertThat(r.out())
+        .contains(": gpt, " + sectorSize + "-byte sectors, disk GUID ")
+        .contains("# 1 offset=")
+        .contains("name=esp filesystem=fat")
+        .contains("name=usr filesystem=squashfs")
+        .contains(" 1/EFI/BOOT/BOOTX64.EFI\n")
+        .contains(" 2/usr/bin/hello\n")
+        .contains(" 3/usr/bin/hello\n")
+        .contains(" 3/lost+found\n");
+  }
+
+  @Test
+  void ls_diskWithBrokenGptEntries_isCorruptInput() throws IOException {
+    Path disk = tmp.resolve("disk.img");
+    assertThat(run("disk", disk.toString(), "--spec", spec(512).toString()).code()).isZero();
+    try (var ch =
+        java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {0x55}), 1024 + 0x38); // first entry's name
+    }
+    Run r = run("ls", disk.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("CRC32").hasLineCount(1);
   }
 }
