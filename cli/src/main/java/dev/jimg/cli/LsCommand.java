@@ -65,9 +65,11 @@ final class LsCommand implements Callable<Integer> {
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
     try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
-      if (!json) {
-        for (Source source : layered.sources()) {
-          if (source instanceof DiskSource disk) {
+      for (Source source : layered.sources()) {
+        if (source instanceof DiskSource disk) {
+          if (json) {
+            describeJson(disk, out);
+          } else {
             describe(disk, out);
           }
         }
@@ -106,6 +108,33 @@ final class LsCommand implements Callable<Integer> {
               + (p.name().isEmpty() ? "" : " name=" + p.name())
               + " filesystem="
               + disk.filesystem(p.number()).orElse("unknown"));
+    }
+  }
+
+  /**
+   * The partition table as JSON Lines objects with a {@code "partition"} field (entries have a
+   * {@code "path"} instead), before the entries.
+   */
+  private static void describeJson(DiskSource disk, PrintWriter out) {
+    PartitionTableReader.Table t = disk.table();
+    for (PartitionTableReader.Partition p : t.parts()) {
+      StringBuilder sb = new StringBuilder();
+      Json j =
+          new Json(sb)
+              .beginObject()
+              .field("disk", disk.name())
+              .field("table", t.kind())
+              .field("sector_size", t.sectorSize());
+      t.diskGuid().ifPresent(g -> j.field("disk_guid", g.toString()));
+      j.field("partition", p.number())
+          .field("offset", p.offset())
+          .field("size", p.size())
+          .field("type", p.type());
+      p.uuid().ifPresent(u -> j.field("uuid", u.toString()));
+      j.field("name", p.name());
+      disk.filesystem(p.number()).ifPresent(f -> j.field("filesystem", f));
+      j.endObject();
+      out.println(sb);
     }
   }
 }

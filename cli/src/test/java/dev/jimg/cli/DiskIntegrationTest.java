@@ -188,10 +188,26 @@ class DiskIntegrationTest {
         .contains("# 1 offset=")
         .contains("name=esp filesystem=fat")
         .contains("name=usr filesystem=squashfs")
+        .contains("name=root filesystem=ext4")
         .contains(" 1/EFI/BOOT/BOOTX64.EFI\n")
         .contains(" 2/usr/bin/hello\n")
         .contains(" 3/usr/bin/hello\n")
         .contains(" 3/lost+found\n");
+  }
+
+  @Test
+  void lsJson_disk_tableObjectsThenEntries() throws IOException {
+    Path disk = tmp.resolve("disk.img");
+    assertThat(run("disk", disk.toString(), "--spec", spec(512).toString()).code()).isZero();
+    Run r = run("ls", "--json", disk.toString());
+    assertThat(r.code()).isZero();
+    String[] lines = r.out().split("\n");
+    assertThat(lines[0])
+        .startsWith("{\"disk\":")
+        .contains("\"table\":\"gpt\"", "\"partition\":1", "\"name\":\"esp\"")
+        .contains("\"filesystem\":\"fat\"");
+    assertThat(lines[2]).contains("\"partition\":3");
+    assertThat(lines[3]).startsWith("{\"path\":\".\"");
   }
 
   @Test

@@ -49,7 +49,47 @@ public final class Ext4Reader implements FilesystemReader {
     }
     ByteBuffer sb = ByteBuffer.allocate(Superblock.SIZE).order(ByteOrder.LITTLE_ENDIAN);
     channel.readFully(sb, Superblock.OFFSET);
-    return (sb.getShort(Superblock.S_MAGIC) & 0xFFFF) == Superblock.MAGIC;
+    if ((sb.getShort(Superblock.S_MAGIC) & 0xFFFF) != Superblock.MAGIC) {
+      return false;
+    }
+    return kind == null || kind.equals(kindOf(sb));
+  }
+
+  /**
+   * "ext4" when a feature outside ext3's set is on, else "ext3" with a journal, else "ext2": the
+   * rule blkid uses to name the variant.
+   */
+  static String kindOf(ByteBuffer sb) {
+    int compat = sb.getInt(Superblock.S_FEATURE_COMPAT);
+    int incompat = sb.getInt(Superblock.S_FEATURE_INCOMPAT);
+    int roCompat = sb.getInt(Superblock.S_FEATURE_RO_COMPAT);
+    if ((incompat & ~EXT3_INCOMPAT) != 0 || (roCompat & ~EXT3_RO_COMPAT) != 0) {
+      return "ext4";
+    }
+    return (compat & COMPAT_HAS_JOURNAL) != 0 ? "ext3" : "ext2";
+  }
+
+  /** filetype, recover, meta_bg: the incompatible features ext3 knows. */
+  private static final int EXT3_INCOMPAT = 0x0002 | 0x0004 | 0x0010;
+
+  /** sparse_super, large_file, btree_dir: the read-only features ext3 knows. */
+  private static final int EXT3_RO_COMPAT = 0x0001 | 0x0002 | 0x0004;
+
+  private static final int COMPAT_HAS_JOURNAL = 0x0004;
+
+  private final String kind;
+
+  /** A reader for any ext2/3/4 image. */
+  public Ext4Reader() {
+    this(null);
+  }
+
+  /**
+   * A reader whose {@link #probe} recognises only the variant {@code kind} ("ext2", "ext3", "ext4";
+   * {@code null} for any); it reads all three alike.
+   */
+  public Ext4Reader(String kind) {
+    this.kind = kind;
   }
 
   @Override

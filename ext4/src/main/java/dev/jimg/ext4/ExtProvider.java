@@ -40,7 +40,7 @@ abstract class ExtProvider implements FilesystemProvider {
 
   @Override
   public final java.util.Optional<dev.jimg.core.spi.FilesystemReader> newReader() {
-    return java.util.Optional.of(new Ext4Reader());
+    return java.util.Optional.of(new Ext4Reader(type));
   }
 
   @Override
