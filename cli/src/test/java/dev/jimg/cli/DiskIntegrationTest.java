@@ -211,6 +211,40 @@ class DiskIntegrationTest {
   }
 
   @Test
+  void ls_mbrWithLogicalPartitions_listsThemAndTheirTrees() throws IOException {
+    Path example = Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath();
+    StringBuilder yaml = new StringBuilder("table: mbr\nseed: logical\npartitions:\n");
+    for (int i = 1; i <= 6; i++) {
+      yaml.append("  - {filesystem: ")
+          .append(i == 6 ? "ext4" : "squashfs")
+          .append(", sources: [")
+          .append(example)
+          .append("]}\n");
+    }
+    Path spec = tmp.resolve("mbr.yaml");
+    Files.writeString(spec, yaml.toString(), StandardCharsets.UTF_8);
+    Path disk = tmp.resolve("mbr.img");
+    Run made = run("disk", disk.toString(), "--spec", spec.toString());
+    assertThat(made.code()).as(made.err()).isZero();
+
+    List<Validators.Partition> sfdisk = Validators.partitions(disk);
+    Run r = run("ls", disk.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains(": mbr, 512-byte sectors");
+    for (Validators.Partition p : sfdisk) {
+      if (p.type().equals("5") || p.type().equals("f")) {
+        continue; // the extended partition itself holds no filesystem
+      }
+      assertThat(r.out())
+          .contains("# " + p.number() + " offset=" + p.offset() + " size=" + p.size());
+    }
+    assertThat(r.out())
+        .contains(" 6/usr/bin/hello\n")
+        .contains("# 7 offset=")
+        .contains(" 7/lost+found\n");
+  }
+
+  @Test
   void ls_diskWithBrokenGptEntries_isCorruptInput() throws IOException {
     Path disk = tmp.resolve("disk.img");
     assertThat(run("disk", disk.toString(), "--spec", spec(512).toString()).code()).isZero();

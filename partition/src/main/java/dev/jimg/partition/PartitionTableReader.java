@@ -18,14 +18,18 @@ import java.util.zip.CRC32;
 
 /**
  * Reads the partition table of a disk image: GPT (512 or 4096-byte sectors; header and entry-array
- * CRC32s checked) or MBR primary partitions. Strict: a GPT whose checksums fail is corrupt input,
- * not "no table".
+ * CRC32s checked) or MBR (primary partitions and the logical ones in an extended partition's chain
+ * of boot records, 512-byte sectors). Strict: a GPT whose checksums fail is corrupt input, not "no
+ * table".
  */
 public final class PartitionTableReader {
   /** Largest entry array accepted (the standard is 128 entries of 128 bytes). */
   private static final long MAX_ENTRY_ARRAY = 1 << 20;
 
   private static final int[] SECTOR_SIZES = {512, 4096};
+
+  /** Bound on the extended-boot-record chain, so a looping chain ends. */
+  private static final int MAX_LOGICAL = 256;
 
   private PartitionTableReader() {}
 
@@ -52,6 +56,7 @@ public final class PartitionTableReader {
       return Optional.empty();
     }
     boolean protective = false;
+    long extended = 0;
     List<Partition> primary = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int at = MasterBootRecord.PARTITION_RECORD + i * MbrPartitionRecord.SIZE;
@@ -68,14 +73,14 @@ public final class PartitionTableReader {
       if (type == 0xEE) {
         protective = true;
       }
-      primary.add(
-          new Partition(
-              i + 1,
-              start * 512,
-              count * 512,
-              String.format(Locale.ROOT, "0x%02x", type),
-              Optional.empty(),
-              ""));
+      if (type == 0x05 || type == 0x0F || type == 0x85) {
+        extended = start;
+        continue;
+      }
+      primary.add(mbrPartition(i + 1, start, count, type));
+    }
+    if (extended > 0) {
+      logical(disk, extended, primary, name);
     }
     if (protective) {
       for (int sector : SECTOR_SIZES) {
@@ -88,6 +93,51 @@ public final class PartitionTableReader {
     return primary.isEmpty()
         ? Optional.empty()
         : Optional.of(new Table("mbr", 512, Optional.empty(), primary));
+  }
+
+  private static Partition mbrPartition(int number, long startLba, long count, int type) {
+    return new Partition(
+        number,
+        startLba * 512,
+        count * 512,
+        String.format(Locale.ROOT, "0x%02x", type),
+        Optional.empty(),
+        "");
+  }
+
+  /**
+   * Follows the chain of extended boot records from the extended partition at {@code base}: each
+   * holds one logical partition (relative to itself) and a link to the next (relative to base).
+   * Logical partitions are numbered from 5, as Linux does.
+   */
+  private static void logical(ImageChannel disk, long base, List<Partition> out, String name)
+      throws IOException {
+    long ebr = base;
+    int number = 5;
+    for (int hops = 0; hops < MAX_LOGICAL; hops++) {
+      if ((ebr + 1) * 512 > disk.size()) {
+        throw new CorruptInputException(name, ebr * 512, "extended boot record past the end");
+      }
+      ByteBuffer b = read(disk, ebr * 512, MasterBootRecord.SIZE);
+      if ((b.getShort(MasterBootRecord.SIGNATURE) & 0xFFFF) != 0xAA55) {
+        throw new CorruptInputException(name, ebr * 512, "extended boot record without 55 AA");
+      }
+      int first = MasterBootRecord.PARTITION_RECORD;
+      int second = first + MbrPartitionRecord.SIZE;
+      int type = b.get(first + MbrPartitionRecord.OS_TYPE) & 0xFF;
+      long start = b.getInt(first + MbrPartitionRecord.STARTING_LBA) & 0xFFFF_FFFFL;
+      long count = b.getInt(first + MbrPartitionRecord.SIZE_IN_LBA) & 0xFFFF_FFFFL;
+      if (type != 0 && count != 0) {
+        out.add(mbrPartition(number++, ebr + start, count, type));
+      }
+      long next = b.getInt(second + MbrPartitionRecord.STARTING_LBA) & 0xFFFF_FFFFL;
+      if ((b.get(second + MbrPartitionRecord.OS_TYPE) & 0xFF) == 0 || next == 0) {
+        return;
+      }
+      ebr = base + next;
+    }
+    throw new CorruptInputException(
+        name, base * 512, "more than " + MAX_LOGICAL + " logical partitions (a loop?)");
   }
 
   private static Optional<Table> gpt(ImageChannel disk, int sector, String name)
