@@ -29,13 +29,13 @@ import net.jqwik.api.Provide;
     root = true,
     loopMount = true)
 class Ext4WriterProperties {
-  @Property(tries = 15)
+  @Property(tries = 200)
   void write_randomTree_e2fsckCleanAndKernelSeesTree(@ForAll("trees") FileTree tree)
       throws Exception {
     roundTrip("ext4", tree);
   }
 
-  @Property(tries = 8)
+  @Property(tries = 50)
   void write_randomFullSpecTree_e2fsckCleanAndKernelSeesTree(@ForAll("fullTrees") FileTree tree)
       throws Exception {
     roundTrip("ext4", tree);

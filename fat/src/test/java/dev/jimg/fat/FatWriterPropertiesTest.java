@@ -35,7 +35,7 @@ class FatWriterPropertiesTest {
             .build());
   }
 
-  @Property(tries = 15)
+  @Property(tries = 100)
   @RequiresHost(tools = {Tool.FSCK_FAT, Tool.MDIR, Tool.MCOPY})
   void write_randomTree_fsckCleanAndMtoolsReadsBack(@ForAll("trees") FileTree tree)
       throws Exception {

@@ -25,7 +25,7 @@ import net.jqwik.api.Provide;
     root = true,
     loopMount = true)
 class SquashfsProperties {
-  @Property(tries = 50)
+  @Property(tries = 200)
   void write_randomTree_kernelShowsTheTree(@ForAll("trees") FileTree random) throws IOException {
     FileTree tree = Trees.withRootXattr(random);
     Path dir = Files.createTempDirectory("jimg-sqfs");
