@@ -8,8 +8,8 @@ import dev.jimg.cli.CliTest.Run;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.TarSource;
 import dev.jimg.testdata.Exec;
+import dev.jimg.testdata.LoopDevice;
 import dev.jimg.testdata.LoopMount;
-import dev.jimg.testdata.Tool;
 import dev.jimg.testdata.TreeManifest;
 import dev.jimg.testdata.TreeManifestAssert;
 import dev.jimg.testdata.Validators;
@@ -84,24 +84,9 @@ class DiskIntegrationTest {
       parts = Validators.partitions(disk);
     } else {
       // the tools assume 512-byte sectors for a file: judge a loop device with 4 KiB sectors
-      Validators.requireRoot();
-      String loop =
-          Exec.run(
-                  Validators.require(Tool.LOSETUP).toString(),
-                  "--find",
-                  "--show",
-                  "--sector-size",
-                  "4096",
-                  "--read-only",
-                  disk.toString())
-              .requireOk()
-              .text()
-              .trim();
-      try {
-        Validators.sgdiskClean(Path.of(loop));
-        parts = Validators.partitions(Path.of(loop));
-      } finally {
-        Exec.run(Validators.require(Tool.LOSETUP).toString(), "-d", loop);
+      try (LoopDevice loop = LoopDevice.attach(disk, 4096)) {
+        Validators.sgdiskClean(loop.device());
+        parts = Validators.partitions(loop.device());
       }
     }
     assertThat(parts).extracting(Validators.Partition::name).containsExactly("esp", "usr", "root");

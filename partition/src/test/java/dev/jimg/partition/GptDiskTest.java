@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jimg.core.repro.Identities;
 import dev.jimg.core.spi.Filesystems;
 import dev.jimg.testdata.Exec;
-import dev.jimg.testdata.Tool;
+import dev.jimg.testdata.LoopDevice;
 import dev.jimg.testdata.Validators;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -166,27 +166,12 @@ class GptDiskTest {
     assertThat(h.get(0x1BE + 4) & 0xFF).isEqualTo(0xEE);
     assertThat(h.getInt(0x1BE + 12)).isEqualTo((int) (64 * MIB / 4096 - 1));
 
-    Validators.requireRoot();
-    Validators.require(Tool.LOSETUP);
-    String loop =
-        Exec.run(
-                "losetup",
-                "--find",
-                "--show",
-                "--sector-size",
-                "4096",
-                "--read-only",
-                img.toString())
-            .requireOk()
-            .text()
-            .trim();
-    try {
+    try (LoopDevice loopDevice = LoopDevice.attach(img, 4096)) {
+      String loop = loopDevice.device().toString();
       Validators.sgdiskClean(Path.of(loop));
       String loopDump = Exec.run("sfdisk", "--dump", loop).requireOk().text();
       assertThat(loopDump).contains("sector-size: 4096").contains("first-lba: 6");
       assertThat(loopDump).contains("start=         256, size=        2560");
-    } finally {
-      Exec.run("losetup", "-d", loop);
     }
   }
 
@@ -201,21 +186,8 @@ class GptDiskTest {
             .partition(part("b", "linux-generic", 2 * MIB))
             .build();
     Path img = write(spec, "mbr4k.img");
-    Validators.requireRoot();
-    Validators.require(Tool.LOSETUP);
-    String loop =
-        Exec.run(
-                "losetup",
-                "--find",
-                "--show",
-                "--sector-size",
-                "4096",
-                "--read-only",
-                img.toString())
-            .requireOk()
-            .text()
-            .trim();
-    try {
+    try (LoopDevice loopDevice = LoopDevice.attach(img, 4096)) {
+      String loop = loopDevice.device().toString();
       String dump = Exec.run("sfdisk", "--dump", loop).requireOk().text();
       assertThat(dump).contains("label: dos").contains("sector-size: 4096");
       assertThat(dump)
@@ -224,8 +196,6 @@ class GptDiskTest {
       assertThat(Exec.run("fdisk", "-l", loop).requireOk().text())
           .contains("Sector size (logical/physical): 4096 bytes")
           .doesNotContain("WARN");
-    } finally {
-      Exec.run("losetup", "-d", loop);
     }
   }
 
