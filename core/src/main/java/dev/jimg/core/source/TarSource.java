@@ -173,14 +173,20 @@ public final class TarSource implements Source {
   }
 
   /**
-   * Skips by reading: a pipe, a FIFO or standard input cannot seek, and {@code skip} on their JDK
-   * streams may try to ("Illegal seek").
+   * A stream that never seeks: a pipe, a FIFO or standard input cannot, yet the JDK's streams over
+   * them may try to in {@code skip} and {@code available} ("Illegal seek"). Skips by reading;
+   * claims nothing available without blocking.
    */
   private static final class SkipByReading extends java.io.FilterInputStream {
     private final byte[] scratch = new byte[8192];
 
     SkipByReading(InputStream in) {
       super(in);
+    }
+
+    @Override
+    public int available() {
+      return 0;
     }
 
     @Override
