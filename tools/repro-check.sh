@@ -32,6 +32,24 @@ partitions:
 YAML
 check disk-raw disk IMAGE --spec "$work/disk.yaml"
 check disk-qcow2 disk IMAGE --spec "$work/disk.yaml" --format qcow2
+# jimg build: the example plus fake boot files (kernel, initrd, a PE stub as systemd-boot), as a tar
+# so that host atimes cannot differ between the two runs
+bootdir="$work/bootfiles"
+mkdir -p "$bootdir/boot" "$bootdir/usr/lib/systemd/boot/efi"
+printf 'kernel' > "$bootdir/boot/vmlinuz-6.1.0-1-amd64"
+printf 'initrd' > "$bootdir/boot/initrd.img-6.1.0-1-amd64"
+{ printf 'MZ'; head -c 58 /dev/zero; printf '\x80\0\0\0'; head -c 64 /dev/zero; printf 'PE\0\0\x64\x86'; head -c 122 /dev/zero; } \
+  > "$bootdir/usr/lib/systemd/boot/efi/systemd-bootx64.efi"
+tar --sort=name --mtime=@1704067200 --owner=0 --group=0 --numeric-owner -cf "$work/bootfiles.tar" -C "$bootdir" .
+cat > "$work/build.yaml" <<YAML
+seed: repro
+root: {sources: [$example, $work/bootfiles.tar], filesystem: ext4}
+boot: {cmdline: console=ttyS0, esp-size: 40M}
+hostname: repro
+YAML
+check build-ext4 build "$work/build.yaml" IMAGE
+sed 's/filesystem: ext4/filesystem: squashfs/' "$work/build.yaml" > "$work/build-sq.yaml"
+check build-squashfs build "$work/build-sq.yaml" IMAGE
 # thread count and source form: build b differently by hand
 "$root/jimg" mkfs squashfs --threads 1 "$work/sq-threads.a" "$example" -q
 "$root/jimg" mkfs squashfs --threads 2 "$work/sq-threads.b" "$example" -q

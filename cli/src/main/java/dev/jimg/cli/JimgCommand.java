@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       LsCommand.class,
       MkfsCommand.class,
       DiskCommand.class,
+      BuildCommand.class,
       DebCommand.class,
       HelpCommand.class
     },

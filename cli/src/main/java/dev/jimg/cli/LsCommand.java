@@ -3,6 +3,7 @@ package dev.jimg.cli;
 
 import dev.jimg.core.Sizes;
 import dev.jimg.core.source.Source;
+import dev.jimg.deb.LayeredSources;
 import dev.jimg.partition.DiskSource;
 import dev.jimg.partition.PartitionTableReader;
 import java.io.IOException;
@@ -64,7 +65,7 @@ final class LsCommand implements Callable<Integer> {
     TreeListing listing =
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();
-    try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
+    try (LayeredSources layered = layering.open(sources, parent.stdin())) {
       for (Source source : layered.sources()) {
         if (source instanceof DiskSource disk) {
           if (json) {

@@ -16,6 +16,7 @@ import dev.jimg.core.spi.WriteContext;
 import dev.jimg.core.spi.WriteResult;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.Timestamp;
+import dev.jimg.deb.LayeredSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -120,7 +121,7 @@ final class MkfsCommand implements Callable<Integer> {
     List<String> sources = args.positional.subList(1, args.positional.size());
 
     PrintWriter out = spec.commandLine().getOut();
-    try (LayeringOptions.Layers layered = layering.open(sources, parent.stdin())) {
+    try (LayeredSources layered = layering.open(sources, parent.stdin())) {
       FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
       FileTree tree = clock.clampTimes(input);

@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.partition;
 
+import static dev.jimg.partition.SpecNodes.bool;
+import static dev.jimg.partition.SpecNodes.integer;
+import static dev.jimg.partition.SpecNodes.list;
+import static dev.jimg.partition.SpecNodes.map;
+import static dev.jimg.partition.SpecNodes.optionalSize;
+import static dev.jimg.partition.SpecNodes.scalar;
+import static dev.jimg.partition.SpecNodes.size;
+import static dev.jimg.partition.SpecNodes.string;
+
 import dev.jimg.core.InvalidOptionException;
-import dev.jimg.core.Sizes;
 import dev.jimg.core.source.Sources;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +27,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.snakeyaml.engine.v2.api.Load;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
-import org.snakeyaml.engine.v2.schema.JsonSchema;
 
 /**
  * Reads a disk spec from YAML (the schema is documented in {@code docs/disk-spec.md}).
@@ -69,8 +73,6 @@ public final class DiskSpecParser {
   private static final Pattern UUID_TEXT =
       Pattern.compile(
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-  private static final int MAX_ALIASES = 50;
-  private static final int MAX_SPEC_CHARS = 1 << 20;
 
   private DiskSpecParser() {}
 
@@ -96,25 +98,23 @@ public final class DiskSpecParser {
    */
   public static DiskSpec parse(String text, Path baseDir, String name)
       throws InvalidOptionException {
-    LoadSettings settings =
-        LoadSettings.builder()
-            .setLabel(name)
-            .setSchema(new JsonSchema())
-            .setAllowDuplicateKeys(false)
-            .setAllowRecursiveKeys(false)
-            .setMaxAliasesForCollections(MAX_ALIASES)
-            .setCodePointLimit(MAX_SPEC_CHARS)
-            .build();
-    Object root;
-    try {
-      root = new Load(settings).loadFromString(text);
-    } catch (YamlEngineException e) {
-      throw new InvalidOptionException(name + ": not valid YAML: " + e.getMessage());
-    }
-    if (root == null) {
-      throw new InvalidOptionException(name + ": the spec is empty");
-    }
-    return new DiskSpecParser.Reader(baseDir).spec(root);
+    Object root = SpecNodes.load(text, name);
+    return new DiskSpecParser.Reader(baseDir).spec(root, Set.of());
+  }
+
+  /** The keys a disk spec has at its top level. */
+  public static Set<String> topLevelKeys() {
+    return TOP_KEYS;
+  }
+
+  /**
+   * Reads the disk part of a loaded spec whose top level may also hold {@code otherKeys}, which are
+   * left to the caller (a {@code jimg build} spec is a disk spec plus {@code root} and {@code
+   * boot}).
+   */
+  public static DiskSpec parse(Object root, Path baseDir, Set<String> otherKeys)
+      throws InvalidOptionException {
+    return new DiskSpecParser.Reader(baseDir).spec(root, otherKeys);
   }
 
   private static final class Reader {
@@ -124,8 +124,11 @@ public final class DiskSpecParser {
       this.base = base;
     }
 
-    DiskSpec spec(Object root) throws InvalidOptionException {
-      Map<String, Object> m = map(root, "spec", TOP_KEYS);
+    DiskSpec spec(Object root, Set<String> otherKeys) throws InvalidOptionException {
+      Set<String> known = new TreeSet<>(TOP_KEYS);
+      known.addAll(otherKeys);
+      Map<String, Object> m = new TreeMap<>(map(root, "spec", known));
+      m.keySet().removeAll(otherKeys);
       TableType table = TableType.GPT;
       if (m.containsKey("table")) {
         String t = string(m.get("table"), "table");
@@ -323,115 +326,6 @@ public final class DiskSpecParser {
 
     private Path path(Object node, String at) throws InvalidOptionException {
       return base.resolve(string(node, at));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Object node, String at, Set<String> known)
-        throws InvalidOptionException {
-      if (!(node instanceof Map<?, ?> raw)) {
-        throw new InvalidOptionException(
-            at + ": expected a mapping (key: value lines), found " + describe(node));
-      }
-      for (Object k : raw.keySet()) {
-        if (!(k instanceof String key)) {
-          throw new InvalidOptionException(at + ": key " + k + " is not a string");
-        }
-        if (known != null && !known.contains(key)) {
-          throw new InvalidOptionException(
-              (at.equals("spec") ? "" : at + ".")
-                  + key
-                  + ": unknown key; known keys here: "
-                  + String.join(", ", new TreeSet<>(known)));
-        }
-      }
-      return (Map<String, Object>) raw;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> list(Object node, String at) throws InvalidOptionException {
-      if (!(node instanceof List<?>)) {
-        throw new InvalidOptionException(at + ": expected a list, found " + describe(node));
-      }
-      return (List<Object>) node;
-    }
-
-    private static String string(Object node, String at) throws InvalidOptionException {
-      if (!(node instanceof String s)) {
-        throw new InvalidOptionException(at + ": expected text, found " + describe(node));
-      }
-      return s;
-    }
-
-    /** Text, a number or a boolean, as text (for option values, seeds, labels). */
-    private static String scalar(Object node, String at) throws InvalidOptionException {
-      if (node instanceof String || node instanceof Number || node instanceof Boolean) {
-        return node.toString();
-      }
-      throw new InvalidOptionException(at + ": expected a single value, found " + describe(node));
-    }
-
-    private static boolean bool(Object node, String at) throws InvalidOptionException {
-      if ("true".equals(node)) {
-        return true;
-      }
-      if ("false".equals(node)) {
-        return false;
-      }
-      if (!(node instanceof Boolean b)) {
-        throw new InvalidOptionException(at + ": expected true or false, found " + describe(node));
-      }
-      return b;
-    }
-
-    private static long integer(Object node, String at) throws InvalidOptionException {
-      if (node instanceof String s && s.matches("[0-9]{1,9}")) {
-        return Long.parseLong(s);
-      }
-      if (node instanceof Integer || node instanceof Long) {
-        return ((Number) node).longValue();
-      }
-      throw new InvalidOptionException(at + ": expected an integer, found " + describe(node));
-    }
-
-    private static OptionalLong optionalSize(Map<String, Object> m, String key, String at)
-        throws InvalidOptionException {
-      return m.containsKey(key) ? OptionalLong.of(size(m.get(key), at)) : OptionalLong.empty();
-    }
-
-    private static long size(Object node, String at) throws InvalidOptionException {
-      if (node instanceof Integer || node instanceof Long) {
-        long v = ((Number) node).longValue();
-        if (v >= 0) {
-          return v;
-        }
-      } else if (node instanceof String s) {
-        try {
-          return Sizes.parse(s);
-        } catch (InvalidOptionException e) {
-          // reported below with the key path
-        }
-      }
-      throw new InvalidOptionException(
-          at
-              + ": "
-              + (node instanceof String ? "\"" + node + "\"" : describe(node))
-              + " is not a size; use bytes or a number with a K, M, G or T suffix (100M)");
-    }
-
-    private static String describe(Object node) {
-      if (node == null) {
-        return "nothing";
-      }
-      if (node instanceof Map) {
-        return "a mapping";
-      }
-      if (node instanceof List) {
-        return "a list";
-      }
-      if (node instanceof String s) {
-        return "\"" + s + "\"";
-      }
-      return node.toString();
     }
   }
 }

@@ -52,6 +52,7 @@ public record SquashfsOptions(
   static final String NO_DEDUP = "no-dedup";
   static final String XZ_FILTERS = "xz-filters";
   static final String EXPORTABLE = "exportable";
+  static final String DROP_ACLS = "drop-acls";
 
   public SquashfsOptions {
     xzFilters = List.copyOf(xzFilters);
@@ -109,6 +110,10 @@ public record SquashfsOptions(
     m.put(
         XZ_FILTERS, "xz BCJ filters to try, comma-separated: x86,powerpc,ia64,arm,armthumb,sparc");
     m.put(EXPORTABLE, "write the export table so the image can be exported over NFS");
+    m.put(
+        DROP_ACLS,
+        "leave out POSIX ACLs (system.posix_acl_* xattrs), which squashfs cannot store, instead of"
+            + " refusing them (mksquashfs drops them with a warning)");
     return Collections.unmodifiableSortedMap(m);
   }
 

@@ -553,7 +553,10 @@ public final class SquashfsWriter implements FilesystemWriter {
             where
                 + ": xattr "
                 + x.name()
-                + " has a namespace squashfs does not store; only user., trusted. and security.");
+                + " has a namespace squashfs does not store; only user., trusted. and security."
+                + (x.name().startsWith(SquashfsProvider.ACL_PREFIX)
+                    ? " Give the option drop-acls to leave POSIX ACLs out"
+                    : ""));
       }
     }
   }

@@ -4,7 +4,8 @@ package dev.jimg.testdata;
 import dev.jimg.core.repro.AllowNondeterminism;
 
 /**
- * The two pieces of host environment this module reads: the tool search path and the strictness.
+ * The pieces of host environment this module reads: the tool search path, the strictness and the
+ * test corpus variables.
  */
 final class HostEnvironment {
   private HostEnvironment() {}
@@ -21,5 +22,10 @@ final class HostEnvironment {
     String env = System.getenv(Validators.REQUIRE_ENV);
     String prop = System.getProperty("jimg.requireValidators");
     return "1".equals(env) || "true".equals(env) || "1".equals(prop) || "true".equals(prop);
+  }
+
+  @AllowNondeterminism("test support: corpus files (a Debian rootfs tar) named by the environment")
+  static String variable(String name) {
+    return System.getenv(name);
   }
 }

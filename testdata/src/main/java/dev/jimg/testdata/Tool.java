@@ -20,6 +20,7 @@ public enum Tool {
   SFDISK("sfdisk", "fdisk"),
   FDISK("fdisk", "fdisk"),
   QEMU_IMG("qemu-img", "qemu-utils"),
+  QEMU_SYSTEM_X86_64("qemu-system-x86_64", "qemu-system-x86"),
   GETFATTR("getfattr", "attr"),
   SETFATTR("setfattr", "attr"),
   TAR("tar", "tar"),

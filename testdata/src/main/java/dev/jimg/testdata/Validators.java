@@ -91,6 +91,25 @@ public final class Validators {
   }
 
   /**
+   * The file an environment variable names (a test corpus, such as a Debian rootfs tar that {@code
+   * .ci/run} builds); skips the calling test (fails it in strict mode) when the variable is unset
+   * or the file is missing.
+   *
+   * @param howToMake what makes the file, for the message
+   */
+  public static Path requireEnvFile(String variable, String howToMake) {
+    String value = HostEnvironment.variable(variable);
+    if (value == null || value.isBlank() || !java.nio.file.Files.exists(Path.of(value))) {
+      unavailable(
+          variable
+              + (value == null || value.isBlank() ? " is not set" : "=" + value + " does not exist")
+              + "; "
+              + howToMake);
+    }
+    return Path.of(value);
+  }
+
+  /**
    * Skips the calling test (fails it in strict mode) unless this host can loop-mount images
    * read-only: root, {@code mount}, loop devices and a kernel that mounts a small ext2 image.
    */

@@ -28,7 +28,7 @@ public enum Compression {
   BZIP2(new byte[] {'B', 'Z', 'h'});
 
   /** Bytes {@link #detect} needs to look at. */
-  static final int MAGIC_LENGTH = 10;
+  public static final int MAGIC_LENGTH = 10;
 
   private static final byte[] BZIP2_BLOCK = {0x31, 0x41, 0x59, 0x26, 0x53, 0x59};
   private static final byte[] BZIP2_END = {0x17, 0x72, 0x45, 0x38, 0x50, (byte) 0x90};
@@ -43,7 +43,7 @@ public enum Compression {
   }
 
   /** The compression whose magic starts {@code head} (of which {@code n} bytes are valid). */
-  static Compression detect(byte[] head, int n) {
+  public static Compression detect(byte[] head, int n) {
     for (Compression c : values()) {
       if (c != NONE && c.matches(head, n)) {
         return c;
