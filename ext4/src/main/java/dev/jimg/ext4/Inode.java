@@ -50,6 +50,18 @@ final class Inode {
 
   static final long MAX_SECONDS = (1L << 34) - (1L << 31) - 1;
 
+  /**
+   * The first and last seconds (2310-04-04T16:10:40Z and 2378-04-22T19:24:47Z) stored with both
+   * epoch bits set and a negative 32-bit field. The kernel reads them as written, but e2fsck (1.47,
+   * while its clock is before 2242-03-16) takes such an inode for a pre-1970 time written by an old
+   * kernel: {@code e2fsck -n} reports "Timestamp(s) on inode N beyond 2310-04-04 are likely
+   * pre-1970" and {@code e2fsck -p} (the boot-time check) clears the epoch bits, turning 2318 into
+   * 1910.
+   */
+  static final long E2FSCK_SUSPECT_MIN = (3L << 32) - (1L << 31);
+
+  static final long E2FSCK_SUSPECT_MAX = (3L << 32) - 1;
+
   int mode;
   long uid;
   long gid;

@@ -149,9 +149,26 @@ final class TreePlan {
         opt.inodeSize() > Inode.GOOD_OLD_SIZE
             ? opt.inodeSize() - Inode.GOOD_OLD_SIZE - Inode.EXTRA_ISIZE
             : 0;
+    boolean extraTimes = opt.inodeSize() > Inode.GOOD_OLD_SIZE;
+    for (Node n : ordered) {
+      if (!(makeLpf && n.ino == LOST_FOUND_INO)) {
+        checkTimes(n, extraTimes);
+      }
+    }
+    if (makeLpf || opt.journal()) {
+      String stamped =
+          makeLpf && opt.journal()
+              ? "lost+found and the journal inode"
+              : makeLpf ? "lost+found" : "the journal inode";
+      checkTime(
+          stamped,
+          "build time (SOURCE_DATE_EPOCH or an explicit time)",
+          buildTime,
+          extraTimes,
+          "choose another build time");
+    }
     for (Node n : ordered) {
       byIno.put(n.ino, n);
-      checkTimes(n, opt.inodeSize() > Inode.GOOD_OLD_SIZE);
       if (!n.meta.xattrs().isEmpty()) {
         if (!opt.features().hasCompat(Features.COMPAT_EXT_ATTR)) {
           throw new UnsupportedEntryException(
@@ -318,25 +335,50 @@ final class TreePlan {
     };
   }
 
+  /** Refuses a time of {@code n} that ext cannot store, or that e2fsck would "repair". */
   private static void checkTimes(Node n, boolean extra) throws UnsupportedEntryException {
+    Entry m = n.meta;
+    String hint = "set SOURCE_DATE_EPOCH to clamp it";
+    checkTime(where(n), "mtime", m.mtime(), extra, hint);
+    checkTime(where(n), "atime", m.atime().orElse(m.mtime()), extra, hint);
+    // the creation time is written from the change time
+    checkTime(where(n), "ctime", m.ctime().orElse(m.mtime()), extra, hint);
+  }
+
+  private static void checkTime(String where, String field, Timestamp t, boolean extra, String hint)
+      throws UnsupportedEntryException {
     long min = Inode.MIN_SECONDS;
     long max = extra ? Inode.MAX_SECONDS : Integer.MAX_VALUE;
-    for (Timestamp t :
-        List.of(
-            n.meta.mtime(),
-            n.meta.atime().orElse(n.meta.mtime()),
-            n.meta.ctime().orElse(n.meta.mtime()))) {
-      if (t.seconds() < min || t.seconds() > max) {
-        throw new UnsupportedEntryException(
-            where(n)
-                + ": time "
-                + t
-                + " is outside what ext stores ("
-                + min
-                + " to "
-                + max
-                + " seconds; 128-byte inodes stop at 2038); set SOURCE_DATE_EPOCH to clamp it");
-      }
+    if (t.seconds() < min || t.seconds() > max) {
+      throw new UnsupportedEntryException(
+          where
+              + ": "
+              + field
+              + " "
+              + t
+              + " is outside what ext stores ("
+              + min
+              + " to "
+              + max
+              + " seconds; 128-byte inodes stop at 2038); "
+              + hint);
+    }
+    if (extra
+        && t.seconds() >= Inode.E2FSCK_SUSPECT_MIN
+        && t.seconds() <= Inode.E2FSCK_SUSPECT_MAX) {
+      throw new UnsupportedEntryException(
+          where
+              + ": "
+              + field
+              + " "
+              + t
+              + " falls in 2310-04-04..2378-04-22 ("
+              + Inode.E2FSCK_SUSPECT_MIN
+              + " to "
+              + Inode.E2FSCK_SUSPECT_MAX
+              + " seconds), which e2fsck takes for a mis-encoded time before 1970 and rewrites"
+              + " as one (e2fsck -p at boot turns 2318 into 1910); "
+              + hint);
     }
   }
 

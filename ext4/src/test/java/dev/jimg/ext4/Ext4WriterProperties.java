@@ -99,9 +99,8 @@ class Ext4WriterProperties {
   }
 
   /**
-   * Full-spec trees without times in 2310-04-04..2378-04-22: ext4 encodes them correctly (the
-   * kernel reads them back, see Ext4WriterTest) but e2fsck before 2242 takes their epoch bits for a
-   * mis-encoded pre-1970 time and warns (PR_1_EA_TIME_OUT_OF_RANGE).
+   * Full-spec trees without times in 2310-04-04..2378-04-22, which the writer refuses: e2fsck
+   * before 2242 takes their epoch bits for a mis-encoded pre-1970 time (see Ext4WriterTest).
    */
   @Provide
   Arbitrary<FileTree> fullTrees() {

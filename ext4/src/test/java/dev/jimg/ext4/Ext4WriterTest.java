@@ -9,14 +9,18 @@ import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.UnsupportedEntryException;
 import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.progress.ProgressListener;
+import dev.jimg.core.repro.BuildClock;
 import dev.jimg.core.repro.Identities;
 import dev.jimg.core.spi.FilesystemWriter;
+import dev.jimg.core.spi.Filesystems;
+import dev.jimg.core.spi.WriteContext;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
 import dev.jimg.core.tree.Extent;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
 import dev.jimg.testdata.LoopMount;
 import dev.jimg.testdata.SeededContent;
 import dev.jimg.testdata.Validators;
@@ -285,23 +289,94 @@ class Ext4WriterTest {
     }
   }
 
+  /**
+   * Times in 2310-04-04..2378-04-22 are refused, naming the entry and the field. The kernel reads
+   * them back as written, but e2fsck 1.47 reports each such inode ("Timestamp(s) on inode N beyond
+   * 2310-04-04 are likely pre-1970") and e2fsck -p, the boot-time check, rewrites it to 1901..1969.
+   */
   @Test
-  void write_timeIn2310To2378_kernelReadsItButE2fsckSuspectsPre1970() throws Exception {
+  void plan_timeIn2310To2378_refusedNamingEntryAndField() throws Exception {
+    for (long s :
+        new long[] {Inode.E2FSCK_SUSPECT_MIN, 11_000_000_000L, Inode.E2FSCK_SUSPECT_MAX}) {
+      Timestamp bad = ExtImages.t(s, 5);
+      Timestamp ok = ExtImages.t(1_700_000_000L, 0);
+      Content one = Content.ofBytes(new byte[] {1});
+      Map<String, Entry> cases =
+          Map.of(
+              "f: mtime " + bad,
+              ExtImages.file(0644, bad, one).build(),
+              "f: atime " + bad,
+              ExtImages.file(0644, ok, one).atime(bad).build(),
+              "f: ctime " + bad,
+              ExtImages.file(0644, ok, one).ctime(bad).build());
+      for (var c : cases.entrySet()) {
+        FileTree tree = new FileTreeBuilder().put(ImagePath.of("f"), c.getValue()).build();
+        for (String type : List.of("ext4", "ext3")) {
+          assertThatThrownBy(() -> ExtImages.writer(type, Map.of(), tree).plan(tree))
+              .isInstanceOf(UnsupportedEntryException.class)
+              .hasMessageStartingWith(c.getKey() + " falls in 2310-04-04..2378-04-22")
+              .hasMessageContaining("set SOURCE_DATE_EPOCH to clamp it");
+        }
+      }
+    }
+  }
+
+  /** The seconds on either side of 2310-04-04..2378-04-22 are written; e2fsck is silent. */
+  @Test
+  void write_timesBeside2310To2378_e2fsckSilentKernelReadsThem() throws Exception {
+    Content one = Content.ofBytes(new byte[] {1});
+    Timestamp before = ExtImages.t(Inode.E2FSCK_SUSPECT_MIN - 1, 999_999_999);
+    Timestamp after = ExtImages.t(Inode.E2FSCK_SUSPECT_MAX + 1, 1);
+    FileTree tree =
+        new FileTreeBuilder()
+            .put(ImagePath.of("before"), ExtImages.file(0644, before, one).build())
+            .put(ImagePath.of("after"), ExtImages.file(0644, after, one).build())
+            .put(
+                ImagePath.of("atimes"),
+                ExtImages.file(0644, ExtImages.t(1, 0), one).atime(after).ctime(before).build())
+            .build();
+    Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
+    ExtImages.assertCleanAndMountsAs(image, tree, true);
+    try (LoopMount m = LoopMount.mount(image)) {
+      // stat(1): the JDK's file times stop at microseconds
+      String times =
+          dev.jimg.testdata.Exec.run(
+                  "stat", "-c", "%.9Y %.9X %.9Z", m.root().resolve("atimes").toString())
+              .requireOk()
+              .text()
+              .strip();
+      assertThat(times)
+          .isEqualTo(
+              "1.000000000 "
+                  + (Inode.E2FSCK_SUSPECT_MAX + 1)
+                  + ".000000001 "
+                  + (Inode.E2FSCK_SUSPECT_MIN - 1)
+                  + ".999999999");
+    }
+  }
+
+  /**
+   * A build time (SOURCE_DATE_EPOCH) in 2310-04-04..2378-04-22 would stamp lost+found and the
+   * journal inode with it: refused, naming the build time.
+   */
+  @Test
+  void plan_buildTimeIn2310To2378_refusedNamingTheBuildTime() throws Exception {
     FileTree tree =
         new FileTreeBuilder()
             .put(
                 ImagePath.of("f"),
-                ExtImages.file(
-                        0644, ExtImages.t(11_000_000_000L, 5), Content.ofBytes(new byte[] {1}))
-                    .build())
+                ExtImages.file(0644, ExtImages.t(1, 0), Content.ofBytes(new byte[] {1})).build())
             .build();
-    Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
-    Validators.requireLoopMount();
-    try (LoopMount m = LoopMount.mount(image)) {
-      dev.jimg.testdata.TreeManifestAssert.assertThat(
-              dev.jimg.testdata.TreeManifest.ofHostDirectory(m.root()).without("lost+found"))
-          .matches(tree);
-    }
+    WriteContext ctx =
+        new WriteContext(
+            BuildClock.fixed(Timestamp.ofSeconds(11_000_000_000L)),
+            Identities.fromSeed(ExtImages.SEED));
+    assertThatThrownBy(() -> Filesystems.installed().writer("ext4", Map.of(), ctx).plan(tree))
+        .isInstanceOf(UnsupportedEntryException.class)
+        .hasMessageStartingWith(
+            "lost+found and the journal inode: build time (SOURCE_DATE_EPOCH or an explicit"
+                + " time) 2318-07-30T19:33:20Z falls in 2310-04-04..2378-04-22")
+        .hasMessageEndingWith("choose another build time");
   }
 
   @Test

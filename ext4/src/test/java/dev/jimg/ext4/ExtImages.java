@@ -82,8 +82,8 @@ final class ExtImages {
   }
 
   /**
-   * Whether a time of the tree falls where e2fsck (before the year 2242) suspects a mis-encoded
-   * pre-1970 time: epoch bits 3 with the low 32 bits negative, i.e. 2310-04-04..2378-04-22.
+   * Whether a time of the tree falls in 2310-04-04..2378-04-22, which e2fsck (before the year 2242)
+   * takes for a mis-encoded pre-1970 time and which the writer therefore refuses.
    */
   static boolean hasE2fsckSuspectTime(FileTree tree) {
     for (var e : tree) {
@@ -93,7 +93,7 @@ final class ExtImages {
       }
       for (Timestamp x :
           List.of(en.mtime(), en.atime().orElse(en.mtime()), en.ctime().orElse(en.mtime()))) {
-        if ((Inode.extra(x) & 3) == 3 && (int) x.seconds() < 0) {
+        if (x.seconds() >= Inode.E2FSCK_SUSPECT_MIN && x.seconds() <= Inode.E2FSCK_SUSPECT_MAX) {
           return true;
         }
       }
