@@ -3,6 +3,7 @@ package dev.jimg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jimg.testdata.Validators;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -61,6 +62,23 @@ class BuildCommandTest {
         .contains("kernel: /boot/vmlinuz-6.1.0-1-amd64, initrd: /boot/initrd.img-6.1.0-1-amd64")
         .containsPattern("cmdline: root=PARTUUID=[0-9a-f-]{36} rootfstype=ext4 rw console=ttyS0");
     assertThat(image).isRegularFile();
+  }
+
+  @Test
+  void build_qcow2_qemuImgCheckClean() throws Exception {
+    root();
+    Path spec = tmp.resolve("demo.yaml");
+    Files.writeString(
+        spec,
+        "seed: demo\nroot: {sources: [rootfs/]}\nboot: {esp-size: 40M}\n",
+        StandardCharsets.UTF_8);
+    Path image = tmp.resolve("demo.qcow2");
+    CliTest.Run r =
+        CliTest.run("build", spec.toString(), image.toString(), "--format", "qcow2", "-q");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    Validators.qemuImgCheck(image);
+    assertThat(Validators.qemuImgInfo(image)).contains("\"format\": \"qcow2\"");
   }
 
   @Test

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.system;
 
+import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
@@ -143,6 +144,22 @@ final class BootFiles {
   static EfiArchitecture architecture(BootFile loader) throws IOException {
     try (InputStream in = loader.content().open()) {
       return EfiArchitecture.ofPeImage(in.readNBytes(PE_HEAD), loader.origin());
+    }
+  }
+
+  /**
+   * The architecture of a kernel with an EFI stub (a PE/COFF image, as Debian's x86-64 and arm64
+   * kernels are), or empty for other kernel images.
+   */
+  static Optional<EfiArchitecture> kernelArchitecture(BootFile kernel) throws IOException {
+    byte[] head;
+    try (InputStream in = kernel.content().open()) {
+      head = in.readNBytes(PE_HEAD);
+    }
+    try {
+      return Optional.of(EfiArchitecture.ofPeImage(head, kernel.origin()));
+    } catch (CorruptInputException notPe) {
+      return Optional.empty();
     }
   }
 

@@ -213,6 +213,19 @@ public final class SystemImage {
         BootFiles.BootFile loader = BootFiles.loader(boot.loader(), tree, debTree);
         EfiArchitecture arch = BootFiles.architecture(loader);
         BootFiles.BootFile kernel = BootFiles.kernel(boot.kernel(), tree);
+        Optional<EfiArchitecture> kernelArch = BootFiles.kernelArchitecture(kernel);
+        if (kernelArch.isPresent() && kernelArch.get() != arch) {
+          throw new JimgException(
+              "boot.loader: "
+                  + loader.origin()
+                  + " is for "
+                  + arch.suffix()
+                  + " but the kernel "
+                  + kernel.origin()
+                  + " for "
+                  + kernelArch.get().suffix()
+                  + "; give a loader and a kernel of one architecture");
+        }
         Optional<BootFiles.BootFile> initrd = BootFiles.initrd(boot.initrd(), kernel, tree);
         RootModuleCheck.check(root.filesystem(), BootFiles.version(kernel.origin()), tree, initrd);
         rootType = PartitionType.parse("root", arch.rootPartitionType());

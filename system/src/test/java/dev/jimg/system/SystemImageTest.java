@@ -207,6 +207,13 @@ class SystemImageTest {
   }
 
   @Test
+  void build_kernelAndLoaderOfOtherArchitectures_refused() throws Exception {
+    Files.write(rootDir.resolve("boot/vmlinuz-" + NEW), peStub(0xAA64));
+    assertThatThrownBy(() -> build(spec(EXT4_SPEC), tmp.resolve("x.img")))
+        .hasMessageContaining("is for x64 but the kernel /boot/vmlinuz-" + NEW + " for aa64");
+  }
+
+  @Test
   void build_noKernel_clearErrorAndNoFileLeft() throws Exception {
     Files.delete(rootDir.resolve("boot/vmlinuz-" + OLD));
     Files.delete(rootDir.resolve("boot/vmlinuz-" + NEW));
