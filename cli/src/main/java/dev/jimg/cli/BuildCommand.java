@@ -29,12 +29,13 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Write a bootable disk image from one YAML spec: the root tree layered from its sources",
-      "(a rootfs tar, directories, .deb packages), a GPT with an EFI system partition holding",
-      "systemd-boot, the kernel and the initrd, and the root partition (ext4, or squashfs",
-      "read-only) with /etc/fstab by PARTUUID. No root, mounts or loop devices are needed;",
-      "the same spec, seed and inputs give the same bytes. A jimg disk spec is valid here too.",
-      "See docs/build-spec.md for the schema."
+      "Write a bootable disk image (GPT, UEFI) from one YAML spec.",
+      "The root tree is layered from its sources (rootfs tars, directories, .deb",
+      "packages); an EFI system partition gets systemd-boot, the kernel and the",
+      "initrd; the root partition (ext4, or squashfs read-only) gets /etc/fstab by",
+      "PARTUUID. No root, mounts or loop devices needed; the same spec, seed and",
+      "inputs give the same bytes. A jimg disk spec is valid here too.",
+      "Schema: docs/build-spec.md."
     },
     footer = {
       "",

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Write a partitioned disk image (GPT or MBR) described by a YAML spec: partitions filled",
-      "with filesystems from sources, raw content files and blobs at byte offsets.",
-      "The same spec and seed give the same bytes. See docs/disk-spec.md for the schema."
+      "Write a partitioned disk image (GPT or MBR) described by a YAML spec.",
+      "Partitions are filled with filesystems from sources or with raw content",
+      "files; blobs go at byte offsets. The same spec and seed give the same bytes.",
+      "Schema: docs/disk-spec.md."
     },
     footer = {
       "",
