@@ -285,6 +285,34 @@ class SystemImageTest {
   }
 
   @Test
+  void build_sizedDiskWithGrowingRootAndExtraPartition_laidOutAfterRoot() throws Exception {
+    Path image = tmp.resolve("grow.img");
+    SystemImage.Result r =
+        build(
+            spec(
+                """
+                seed: test
+                size: 200M
+                root: {sources: [rootfs/], grow: true}
+                boot: {esp-size: 40M}
+                partitions:
+                  - {name: swap, type: swap, size: 8M}
+                """),
+            image);
+    Validators.sgdiskClean(image);
+    List<Validators.Partition> parts = Validators.partitions(image);
+    assertThat(parts).extracting(Validators.Partition::name).containsExactly("esp", "root", "swap");
+    assertThat(Files.size(image)).isEqualTo(200L << 20);
+    DiskLayout.Placed root = r.layout().partitions().get(1);
+    DiskLayout.Placed swap = r.layout().partitions().get(2);
+    assertThat(root.offset() + root.size()).isEqualTo(swap.offset());
+    assertThat(root.size()).isGreaterThan(140L << 20);
+    try (LoopMount m = LoopMount.mountPartition(image, parts.get(1))) {
+      assertThat(Files.readString(m.root().resolve("boot/vmlinuz-" + NEW))).isEqualTo("new kernel");
+    }
+  }
+
+  @Test
   void compareVersions_numericRuns() {
     assertThat(BootFiles.compareVersions("6.1.0-10-amd64", "6.1.0-9-amd64")).isPositive();
     assertThat(BootFiles.compareVersions("6.10.0", "6.9.12")).isPositive();
