@@ -18,6 +18,8 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /** Reads the headers of a (decompressed) data archive in archive order. Stateless. */
 final class DataMembers {
+  private static final int SKIP_BUFFER = 1 << 16;
+
   private DataMembers() {}
 
   /**
@@ -36,10 +38,18 @@ final class DataMembers {
             StandardCharsets.ISO_8859_1.name(),
             false);
     String last = null;
+    byte[] skipBuffer = new byte[SKIP_BUFFER];
+    boolean started = false;
     while (true) {
       TarArchiveEntry e;
       try {
+        // read past the previous contents here, with one buffer: commons-compress would skip them
+        // through a new small array per entry
+        while (started && tar.read(skipBuffer) > 0) {
+          // contents are not needed
+        }
         e = tar.getNextEntry();
+        started = true;
       } catch (JimgException x) {
         throw x;
       } catch (IOException | RuntimeException x) {

@@ -3,11 +3,14 @@ package dev.jimg.deb;
 
 import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.JimgException;
+import dev.jimg.core.TreeConflictException;
+import dev.jimg.core.UnsafePathException;
 import dev.jimg.core.source.Source;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.TarSource;
 import dev.jimg.core.tree.FileTree;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,23 +21,27 @@ import java.util.List;
 
 /**
  * A package's data archive read into a tree (through core's {@link TarSource}: PAX, GNU names,
- * xattrs, hard links, spooled contents), together with its headers in archive order (what {@code
- * info/PKG.list} records).
+ * xattrs, hard links), together with its headers in archive order (what {@code info/PKG.list}
+ * records).
  *
- * <p>The archive is decompressed once: the decompressed bytes go to {@link TarSource} and, on the
- * way, to a temporary file that the header pass reads (skipping contents) and that is deleted
- * before {@link #read} returns. The tree's contents live in the tar source's spool until {@link
+ * <p>The archive is decompressed once, into a temporary file, while the header pass reads the same
+ * bytes on the way; {@link TarSource} then reads the file's headers in place and the tree's
+ * contents are byte ranges of it (nothing is copied a second time). The file is deleted by {@link
  * #close()}.
  */
 public final class DebData implements Source {
+  private static final int BUFFER = 1 << 16;
+
   private final DebPackage pkg;
   private final TarSource tar;
   private final List<DataMember> members;
+  private final Path copy;
 
-  private DebData(DebPackage pkg, TarSource tar, List<DataMember> members) {
+  private DebData(DebPackage pkg, TarSource tar, List<DataMember> members, Path copy) {
     this.pkg = pkg;
     this.tar = tar;
     this.members = List.copyOf(members);
+    this.copy = copy;
   }
 
   /** Reads the data archive of {@code pkg}. */
@@ -44,31 +51,51 @@ public final class DebData implements Source {
         dir == null
             ? Files.createTempFile("jimg-deb-", ".tar")
             : Files.createTempFile(dir, "jimg-deb-", ".tar");
-    TarSource tar = null;
     try {
+      List<DataMember> members;
       try (InputStream data = pkg.openDataTar();
-          OutputStream sink = Files.newOutputStream(copy);
-          TeeStream tee = new TeeStream(new Checked(data, pkg), sink)) {
-        tar = TarSource.read(tee, pkg.dataResource(), options);
+          OutputStream sink = new BufferedOutputStream(Files.newOutputStream(copy), BUFFER);
+          InputStream tee =
+              new BufferedInputStream(new TeeStream(new Checked(data, pkg), sink), BUFFER)) {
+        members = DataMembers.read(tee, pkg.dataResource(), pkg.dataOffset());
         drain(tee, pkg);
       }
-      List<DataMember> members;
-      try (InputStream in = new BufferedInputStream(Files.newInputStream(copy), 1 << 16)) {
-        members = DataMembers.read(in, pkg.dataResource(), pkg.dataOffset());
+      TarSource tar;
+      try {
+        tar = TarSource.open(copy, options);
+      } catch (JimgException e) {
+        throw named(e, copy.toString(), pkg.dataResource());
       }
-      return new DebData(pkg, tar, members);
+      return new DebData(pkg, tar, members, copy);
     } catch (IOException | RuntimeException e) {
-      if (tar != null) {
-        try {
-          tar.close();
-        } catch (IOException suppressed) {
-          e.addSuppressed(suppressed);
-        }
+      try {
+        Files.deleteIfExists(copy);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
       }
       throw e;
-    } finally {
-      Files.deleteIfExists(copy);
     }
+  }
+
+  /**
+   * {@code e} as it would read had the tar source been named {@code resource} instead of the
+   * temporary file {@code file}: messages name the package and member, never the copy.
+   */
+  static JimgException named(JimgException e, String file, String resource) {
+    String message = String.valueOf(e.getMessage());
+    if (e instanceof CorruptInputException c && c.resource().equals(file)) {
+      String prefix = c.offset() >= 0 ? file + " at byte " + c.offset() + ": " : file + ": ";
+      if (message.startsWith(prefix)) {
+        String problem = message.substring(prefix.length());
+        return c instanceof UnsafePathException
+            ? new UnsafePathException(resource, c.offset(), problem)
+            : new CorruptInputException(resource, c.offset(), problem, c.getCause());
+      }
+    }
+    if (e instanceof TreeConflictException && message.contains(file)) {
+      return new TreeConflictException(message.replace(file, resource));
+    }
+    return e;
   }
 
   /**
@@ -114,7 +141,11 @@ public final class DebData implements Source {
 
   @Override
   public void close() throws IOException {
-    tar.close();
+    try {
+      tar.close();
+    } finally {
+      Files.deleteIfExists(copy);
+    }
   }
 
   /**

@@ -141,11 +141,7 @@ public final class DebUnpacker {
 
   /** Unpacks the packages in order; close the result to release their spooled data. */
   public UnpackedTree unpack(List<Path> debs) throws IOException {
-    List<DebPackage> pkgs = new ArrayList<>();
-    for (Path p : debs) {
-      pkgs.add(DebPackage.open(p));
-    }
-    List<DebData> data = readAll(pkgs);
+    List<DebData> data = readAll(List.copyOf(debs));
     try {
       return apply(data);
     } catch (IOException | RuntimeException e) {
@@ -154,12 +150,18 @@ public final class DebUnpacker {
     }
   }
 
-  private List<DebData> readAll(List<DebPackage> pkgs) throws IOException {
-    List<DebData> out = new ArrayList<>();
-    if (threads == 1 || pkgs.size() < 2) {
+  /**
+   * Opens and decompresses every package, {@link #threads} at a time, and returns them in the given
+   * order. The largest packages start first, so that one big package does not run alone at the end;
+   * the order only changes when each one is ready, never the result. When several fail, the first
+   * in the given order is thrown, the others are suppressed into it.
+   */
+  private List<DebData> readAll(List<Path> debs) throws IOException {
+    if (threads == 1 || debs.size() < 2) {
+      List<DebData> out = new ArrayList<>();
       try {
-        for (DebPackage p : pkgs) {
-          out.add(DebData.read(p, options));
+        for (Path p : debs) {
+          out.add(read(p));
         }
         return out;
       } catch (IOException | RuntimeException e) {
@@ -167,40 +169,70 @@ public final class DebUnpacker {
         throw e;
       }
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, pkgs.size()));
-    List<Future<DebData>> futures = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, debs.size()));
     try {
-      for (DebPackage p : pkgs) {
-        futures.add(pool.submit(() -> DebData.read(p, options)));
+      List<Future<DebData>> futures = new ArrayList<>();
+      for (int i = 0; i < debs.size(); i++) {
+        futures.add(null);
       }
-      IOException failure = null;
-      for (Future<DebData> f : futures) {
-        try {
-          out.add(f.get());
-        } catch (ExecutionException e) {
-          IOException x =
-              e.getCause() instanceof IOException io
-                  ? io
-                  : new JimgException("reading a package failed: " + e.getCause(), e.getCause());
-          if (failure == null) {
-            failure = x;
-          } else {
-            failure.addSuppressed(x);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          failure = new java.io.InterruptedIOException("interrupted while reading packages");
-          break;
-        }
+      for (int i : largestFirst(debs)) {
+        Path p = debs.get(i);
+        futures.set(i, pool.submit(() -> read(p)));
       }
-      if (failure != null) {
-        closeAll(out, failure);
-        throw failure;
-      }
-      return out;
+      return collect(futures);
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  private DebData read(Path deb) throws IOException {
+    return DebData.read(DebPackage.open(deb), options);
+  }
+
+  /** Indexes of {@code debs} by decreasing file size (ties in the given order). */
+  private static List<Integer> largestFirst(List<Path> debs) {
+    long[] sizes = new long[debs.size()];
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < debs.size(); i++) {
+      try {
+        sizes[i] = java.nio.file.Files.size(debs.get(i));
+      } catch (IOException e) {
+        sizes[i] = 0; // DebPackage.open will report it
+      }
+      order.add(i);
+    }
+    order.sort((a, b) -> Long.compare(sizes[b], sizes[a])); // stable: ties keep their order
+    return order;
+  }
+
+  /** Waits for every read, in order; on failure closes what was read and throws the first error. */
+  private static List<DebData> collect(List<Future<DebData>> futures) throws IOException {
+    List<DebData> out = new ArrayList<>();
+    IOException failure = null;
+    for (Future<DebData> f : futures) {
+      try {
+        out.add(f.get());
+      } catch (ExecutionException e) {
+        IOException x =
+            e.getCause() instanceof IOException io
+                ? io
+                : new JimgException("reading a package failed: " + e.getCause(), e.getCause());
+        if (failure == null) {
+          failure = x;
+        } else {
+          failure.addSuppressed(x);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = new java.io.InterruptedIOException("interrupted while reading packages");
+        break;
+      }
+    }
+    if (failure != null) {
+      closeAll(out, failure);
+      throw failure;
+    }
+    return out;
   }
 
   private static void closeAll(List<DebData> data, Exception primary) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The issue's end-to-end check on a real package set, opt-in because the packages stay out of git:
  * {@code mvn ... -Djimg.deb.corpus=DIR} with DIR holding .deb files (e.g. {@code apt-get download}
- * of a bookworm minbase set; see bench/deb-unpack.sh). Unpacked over merged-/usr symlinks in file
- * name order, the files must equal {@code dpkg-deb --fsys-tarfile | tar -x
+ * of a bookworm minbase set; bench/deb-vs-dpkg.sh times the same unpack). Unpacked over merged-/usr
+ * symlinks in file name order, the files must equal {@code dpkg-deb --fsys-tarfile | tar -x
  * --keep-directory-symlink} of the same packages, and {@code dpkg-query --admindir} must list every
  * package.
  */
@@ -46,16 +46,32 @@ class DebMinbaseTest {
     return b.build();
   }
 
-  @Test
-  void unpack_realPackageSet_equalsDpkgDebTarExtractAndDpkgQueryListsAll() throws Exception {
+  static List<Path> corpus() throws Exception {
     String corpus = System.getProperty("jimg.deb.corpus", System.getenv("JIMG_DEB_CORPUS"));
     Assumptions.assumeTrue(
         corpus != null, "set JIMG_DEB_CORPUS (or -Djimg.deb.corpus) to a directory of .deb files");
-    Fixtures.requireDpkg("dpkg-query");
-    List<Path> debs;
     try (Stream<Path> s = Files.list(Path.of(corpus))) {
-      debs = s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
+      return s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
     }
+  }
+
+  @Test
+  void unpack_realPackageSetOnOneThreadAndOnThree_identicalTrees() throws Exception {
+    List<Path> debs = corpus();
+    try (UnpackedTree one = DebUnpacker.over(mergedUsr()).threads(1).unpack(debs);
+        UnpackedTree three = DebUnpacker.over(mergedUsr()).threads(3).unpack(debs)) {
+      // every column, contents by SHA-256
+      TreeManifestAssert.assertThat(TreeManifest.of(three.tree()))
+          .matches(TreeManifest.of(one.tree()));
+      assertThat(DebUnpackerTest.text(three.tree(), "var/lib/dpkg/status"))
+          .isEqualTo(DebUnpackerTest.text(one.tree(), "var/lib/dpkg/status"));
+    }
+  }
+
+  @Test
+  void unpack_realPackageSet_equalsDpkgDebTarExtractAndDpkgQueryListsAll() throws Exception {
+    List<Path> debs = corpus();
+    Fixtures.requireDpkg("dpkg-query");
     FileTree base = mergedUsr();
     long start = System.nanoTime();
     try (UnpackedTree t = DebUnpacker.over(base).unpack(debs)) {

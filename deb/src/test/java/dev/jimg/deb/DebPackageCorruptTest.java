@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.UnsafePathException;
 import dev.jimg.core.source.SourceOptions;
 import java.io.ByteArrayOutputStream;
@@ -161,6 +162,63 @@ class DebPackageCorruptTest {
         .isInstanceOf(UnsafePathException.class)
         .hasMessageContaining("evil.deb member data.tar.gz")
         .hasMessageContaining("'..'");
+  }
+
+  @Test
+  void read_hardLinkToLaterEntry_errorNamesPackageAndMemberNotTheTemporaryCopy() throws Exception {
+    ByteArrayOutputStream data = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(data)) {
+      TarArchiveEntry link = new TarArchiveEntry("./a", TarArchiveEntry.LF_LINK);
+      link.setLinkName("./b");
+      tar.putArchiveEntry(link);
+      tar.closeArchiveEntry();
+    }
+    Path spool = Files.createDirectory(tmp.resolve("spool"));
+    DebPackage pkg = DebPackage.open(debWithData("link.deb", data.toByteArray()));
+    assertThatThrownBy(
+            () -> DebData.read(pkg, SourceOptions.defaults().withSpoolDirectory(spool)).close())
+        .isInstanceOf(CorruptInputException.class)
+        .hasMessageStartingWith(pkg.dataResource() + " at byte 0: ")
+        .hasMessageContaining("hard link to 'b'")
+        .hasMessageNotContaining(spool.toString());
+    try (var left = Files.list(spool)) {
+      assertThat(left).as("temporary files left behind").isEmpty();
+    }
+  }
+
+  @Test
+  void read_fileThenEntryBelowIt_treeConflictNamesPackageAndMember() throws Exception {
+    Path spool = Files.createDirectory(tmp.resolve("spool"));
+    byte[] data = tar(Map.of("./a", new byte[1], "./a/b", new byte[1]));
+    DebPackage pkg = DebPackage.open(debWithData("clash.deb", data));
+    assertThatThrownBy(
+            () -> DebData.read(pkg, SourceOptions.defaults().withSpoolDirectory(spool)).close())
+        .isInstanceOf(TreeConflictException.class)
+        .hasMessageStartingWith(pkg.dataResource() + " at byte ")
+        .hasMessageNotContaining(spool.toString());
+  }
+
+  @Test
+  void close_deletesTheDecompressedCopy() throws Exception {
+    Path spool = Files.createDirectory(tmp.resolve("spool"));
+    DebPackage pkg = Fixtures.open(Fixtures.TINY_XZ);
+    try (DebData d = DebData.read(pkg, SourceOptions.defaults().withSpoolDirectory(spool))) {
+      assertThat(d.tree().size()).isPositive();
+      try (var held = Files.list(spool)) {
+        assertThat(held).hasSize(1);
+      }
+    }
+    try (var left = Files.list(spool)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  private Path debWithData(String name, byte[] uncompressedTar) throws IOException {
+    Map<String, byte[]> m = new LinkedHashMap<>();
+    m.put("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII));
+    m.put("control.tar", tar(Map.of("./control", CONTROL)));
+    m.put("data.tar.gz", gzip(uncompressedTar));
+    return write(name, ar(m));
   }
 
   @Test
