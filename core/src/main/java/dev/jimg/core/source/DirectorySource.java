@@ -31,12 +31,21 @@ import java.util.Map;
  *
  * <p>Every entry type is kept (regular files, directories, symbolic links, character and block
  * devices, fifos, sockets) with its permission bits including setuid, setgid and sticky, its owner,
- * and its modification, access and status-change times to the nanosecond. Symbolic links are never
- * followed, except the directory given when it is itself a link. Names that are hard links of one
- * inode (same device and inode number) become one hard-link group. With {@link
- * SourceOptions#readXattrs()} the {@code user.*} extended attributes of regular files and
- * directories are read (the JDK offers no other namespace); with {@link SourceOptions#rootOwner()}
- * every owner becomes 0:0.
+ * and its modification time to the nanosecond. Symbolic links are never followed, except the
+ * directory given when it is itself a link. Names that are hard links of one inode (same device and
+ * inode number) become one hard-link group. With {@link SourceOptions#readXattrs()} the {@code
+ * user.*} extended attributes of regular files and directories are read (the JDK offers no other
+ * namespace); with {@link SourceOptions#rootOwner()} every owner becomes 0:0.
+ *
+ * <p><b>No access or status-change times.</b> The host's atime and ctime are not read: entries have
+ * none, and writers use the mtime in their place (ext4 writes it as atime, ctime and crtime).
+ * Neither is a property of the tree a user can reproduce: reading a file moves its atime (tar does,
+ * and so does building an image from the directory, so a second build would differ from the first),
+ * and no tool can set a ctime, so every copy of a tree ({@code cp -a}, {@code rsync -a}, {@code tar
+ * -x}, a checkout) has its own. Without them the image depends only on what a copy keeps, and a
+ * directory gives the same image as a tar of it that holds no atime/ctime (GNU tar's {@code
+ * --format=posix} writes both unless told {@code --pax-option=delete=atime,delete=ctime}; {@link
+ * TarSource} keeps what a tar holds). To set these times on purpose, use a {@link Manifest}.
  *
  * <p>The tree is the same whatever order the host lists directories in: each directory is read
  * sorted by the unsigned bytes of its names. File names are taken as the JVM decodes them ({@code
@@ -205,9 +214,7 @@ public final class DirectorySource implements Source {
       Entry.Builder b =
           Entry.builder(type)
               .mode(mode & Entry.MODE_MASK)
-              .mtime(timestamp(attrs.get("lastModifiedTime")))
-              .atime(timestamp(attrs.get("lastAccessTime")))
-              .ctime(timestamp(attrs.get("ctime")));
+              .mtime(timestamp(attrs.get("lastModifiedTime")));
       if (!options.rootOwner()) {
         b.uid(Integer.toUnsignedLong((Integer) attrs.get("uid")))
             .gid(Integer.toUnsignedLong((Integer) attrs.get("gid")));

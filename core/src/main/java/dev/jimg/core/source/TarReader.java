@@ -423,6 +423,16 @@ final class TarReader {
             value != null ? value : h.getValue().getBytes(StandardCharsets.UTF_8));
       }
     }
+    // An empty value: GNU tar writes "SCHILY.xattr.user.a=" for an empty xattr and restores it
+    // so, as libarchive does; commons-compress drops the record (a PAX "delete this keyword").
+    for (Map.Entry<String, byte[]> r : raw.entrySet()) {
+      String key = r.getKey();
+      if (key.startsWith(SCHILY_XATTR)
+          && key.length() > SCHILY_XATTR.length()
+          && r.getValue().length == 0) {
+        xattrs.putIfAbsent(key.substring(SCHILY_XATTR.length()), r.getValue());
+      }
+    }
     for (Map.Entry<String, String> h : e.getExtraPaxHeaders().entrySet()) {
       String key = h.getKey();
       if (key.startsWith(LIBARCHIVE_XATTR) && key.length() > LIBARCHIVE_XATTR.length()) {

@@ -263,6 +263,17 @@ class TarSourceCorruptTest {
   }
 
   @Test
+  void open_emptySchilyXattr_keptWithEmptyValue() throws IOException {
+    // GNU tar writes an empty xattr as "SCHILY.xattr.user.empty=" and extracts it as such
+    TarArchiveEntry e = file("f");
+    e.addPaxHeader("SCHILY.xattr.user.empty", "");
+    e.addPaxHeader("SCHILY.xattr.user.full", "v");
+    FileTree t = readBytes(tar(List.of(e), List.of(utf8("x"))));
+    assertThat(t.get(ImagePath.of("f")).xattrs())
+        .containsExactly(new Xattr("user.empty", new byte[0]), new Xattr("user.full", utf8("v")));
+  }
+
+  @Test
   void open_negativeFractionalPaxTime_floorsToSecondsPlusNanos() throws IOException {
     TarArchiveEntry e = file("f");
     e.addPaxHeader("mtime", "-1.5");
