@@ -6,6 +6,7 @@ import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -27,6 +28,8 @@ public final class FileImageChannel implements ImageChannel {
 
   private static final ByteBuffer ZERO_BLOCK =
       ByteBuffer.allocateDirect(ZERO_BLOCK_SIZE).asReadOnlyBuffer();
+
+  private static final byte[] ZERO_ARRAY = new byte[ZERO_BLOCK_SIZE];
 
   private final Path path;
   private final RandomAccessFile file;
@@ -140,6 +143,11 @@ public final class FileImageChannel implements ImageChannel {
   }
 
   private static boolean isZero(ByteBuffer b, int from, int len) {
+    if (b.hasArray()) {
+      // without the two slices per block, which the C1-only JIT (see ./jimg) does not elide
+      int at = b.arrayOffset() + from;
+      return Arrays.mismatch(b.array(), at, at + len, ZERO_ARRAY, 0, len) < 0;
+    }
     return b.slice(from, len).mismatch(ZERO_BLOCK.slice(0, len)) < 0;
   }
 

@@ -6,6 +6,7 @@ import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import dev.jimg.core.tree.Xattr;
+import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -110,8 +111,12 @@ public final class Identities {
    */
   public static UUID seedFor(FileTree tree, String optionsFingerprint) {
     MessageDigest sha = sha256();
+    // buffered: DataOutputStream writes a number a byte at a time, each a digest update; closing
+    // flushes the rest into the digest before it is read below
     try (DataOutputStream out =
-        new DataOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), sha))) {
+        new DataOutputStream(
+            new BufferedOutputStream(
+                new DigestOutputStream(OutputStream.nullOutputStream(), sha), 1 << 16))) {
       out.write(SEED_FORMAT);
       for (Map.Entry<ImagePath, Entry> e : tree) {
         hashEntry(out, e.getKey(), e.getValue());

@@ -61,6 +61,13 @@ import java.util.Map;
 public final class DirectorySource implements Source {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+  /**
+   * The stat fields read, named: {@code "unix:*"} would also look up the owner's and group's names
+   * (the password and group databases, several system calls per entry) that nothing here uses.
+   */
+  private static final String ATTRIBUTES =
+      "unix:mode,nlink,dev,ino,rdev,uid,gid,size,lastModifiedTime,lastAccessTime,ctime";
+
   // st_mode type bits (S_IFMT and its values), as <sys/stat.h> defines them.
   private static final int S_IFMT = 0170000;
   private static final int S_IFSOCK = 0140000;
@@ -188,7 +195,7 @@ public final class DirectorySource implements Source {
 
     Map<String, Object> attributes(Path p) throws IOException {
       try {
-        return Files.readAttributes(p, "unix:*", NOFOLLOW);
+        return Files.readAttributes(p, ATTRIBUTES, NOFOLLOW);
       } catch (NoSuchFileException e) {
         throw vanished(p, e);
       } catch (IOException e) {

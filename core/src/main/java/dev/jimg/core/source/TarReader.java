@@ -59,6 +59,13 @@ final class TarReader {
   private final TarBacking backing;
   private final FileTreeBuilder builder = new FileTreeBuilder();
   private final byte[] copyBuffer;
+
+  /**
+   * Where {@link #drain} reads the rest of a dense entry into: commons-compress' own skip reads
+   * into a new 8 KiB array per 8 KiB, which made as much garbage as the tar has data.
+   */
+  private final byte[] drainBuffer = new byte[1 << 16];
+
   private long spoolEnd;
 
   /**
@@ -130,7 +137,7 @@ final class TarReader {
       }
       try {
         addEntry(tar, e, rawName, raw, entryOffset, dataStart);
-        drain(tar);
+        drain(tar, e);
       } catch (JimgException x) {
         throw x;
       } catch (IOException | RuntimeException x) {
@@ -375,11 +382,19 @@ final class TarReader {
   /**
    * Consumes what is left of the current entry's data before the next header is read, so that it is
    * neither recorded as header bytes nor counted against {@link TarInput#MAX_HEADER_BYTES} (data
-   * left in place was marked with {@link TarInput#discard} and costs nothing here).
+   * left in place was marked with {@link TarInput#discard} is not even read). A sparse entry is
+   * skipped extent by extent; a dense one is read into {@link #drainBuffer}, which fails on a
+   * truncated archive as {@code skip} does.
    */
-  private static void drain(TarArchiveInputStream tar) throws IOException {
-    while (tar.skip(Long.MAX_VALUE) > 0) {
-      // the entry's rest, possibly in several pieces (sparse files)
+  private void drain(TarArchiveInputStream tar, TarArchiveEntry e) throws IOException {
+    if (e.isSparse()) {
+      while (tar.skip(Long.MAX_VALUE) > 0) {
+        // sparse entries skip extent by extent
+      }
+      return;
+    }
+    while (tar.read(drainBuffer, 0, drainBuffer.length) > 0) {
+      // discarded
     }
   }
 

@@ -272,26 +272,34 @@ public final class ImagePath implements Comparable<ImagePath> {
 
   /** Renders arbitrary bytes as text: valid UTF-8 as is, other bytes as {@code \xNN}. */
   public static String display(byte[] raw) {
-    StringBuilder sb = new StringBuilder(raw.length);
+    // Runs of valid, printable UTF-8 are decoded whole (one String per run, not per character);
+    // every name of a tree is displayed once as it is read, so this is on the hot path.
+    StringBuilder sb = null;
+    int start = 0;
     int i = 0;
     while (i < raw.length) {
       int b = raw[i] & 0xFF;
       int len = utf8Length(raw, i);
-      if (len == 0) {
-        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", b));
-        i++;
-      } else if (b == '\\') {
-        sb.append("\\\\");
-        i++;
-      } else if (b < 0x20 || b == 0x7F) {
-        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", b));
-        i++;
-      } else {
-        sb.append(new String(raw, i, len, StandardCharsets.UTF_8));
+      if (len != 0 && b != '\\' && b >= 0x20 && b != 0x7F) {
         i += len;
+        continue;
       }
+      if (sb == null) {
+        sb = new StringBuilder(raw.length + 8);
+      }
+      sb.append(new String(raw, start, i - start, StandardCharsets.UTF_8));
+      if (len != 0 && b == '\\') {
+        sb.append("\\\\");
+      } else {
+        sb.append(String.format(java.util.Locale.ROOT, "\\x%02x", b));
+      }
+      i++;
+      start = i;
     }
-    return sb.toString();
+    if (sb == null) {
+      return new String(raw, StandardCharsets.UTF_8);
+    }
+    return sb.append(new String(raw, start, i - start, StandardCharsets.UTF_8)).toString();
   }
 
   /** Length of the well-formed UTF-8 sequence at {@code i}, or 0 if there is none. */
