@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Compares jimg's ext4 writer with `mke2fs -t ext4 -b 4096 -d DIR` on the same input: best wall time of
-# RUNS runs each (JVM start included for jimg), peak RSS, and the ratio jimg/mke2fs. Both images get
+# RUNS runs each (JVM start included for jimg), best CPU time (user + sys), peak RSS, and the
+# ratios jimg/mke2fs. Both images get
 # the same size (jimg's planned size) and are checked with e2fsck -fn once.
 # usage: bench/ext4-vs-mke2fs.sh SOURCE [RUNS]
 #   SOURCE: a directory or a tar (a tar is extracted once for mke2fs, which needs a directory; jimg
@@ -28,24 +29,26 @@ else
   jimg=(java -cp "$cp" dev.jimg.ext4.Ext4BenchMain "$work/jimg.img" "$src" ext4)
 fi
 
-measure() { # command... ; prints "best_seconds max_rss_kb"
+measure() { # command... ; prints "best_wall_seconds max_rss_kb best_cpu_seconds" (CPU: user + sys)
   local i
   : > "$work/all"
   for ((i = 0; i < runs; i++)); do
     rm -f "$work/jimg.img" "$work/mke2fs.img"
-    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    /usr/bin/time -f '%e %M %U %S' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
     cat "$work/t" >> "$work/all"
   done
-  sort -n "$work/all" | head -1
+  echo "$(sort -n "$work/all" | head -1 | cut -d' ' -f1,2) $(awk '{print $3 + $4}' "$work/all" | sort -n | head -1)"
 }
 
-read -r jt jr < <(measure "${jimg[@]}")
+read -r jt jr jc < <(measure "${jimg[@]}")
 size=$(stat -c %s "$work/jimg.img")
 e2fsck -fn "$work/jimg.img" >/dev/null 2>&1 || echo "bench: e2fsck found problems in jimg's image" >&2
 blocks=$((size / 4096))
-read -r mt mr < <(measure mke2fs -q -F -t ext4 -b 4096 -d "$dir" "$work/mke2fs.img" "$blocks")
+read -r mt mr mc < <(measure mke2fs -q -F -t ext4 -b 4096 -d "$dir" "$work/mke2fs.img" "$blocks")
 printf 'input:   %s (%s entries)\n' "$src" "$(find "$dir" | wc -l)"
 printf 'size:    %s bytes\n' "$size"
-printf 'jimg:    %6.2f s  %8d KB peak RSS\n' "$jt" "$jr"
-printf 'mke2fs:  %6.2f s  %8d KB peak RSS\n' "$mt" "$mr"
-awk -v a="$jt" -v b="$mt" 'BEGIN { printf "ratio:   %.2f (jimg / mke2fs wall time, best of runs)\n", (b > 0 ? a / b : 0) }'
+printf 'jimg:    %6.2f s wall  %6.2f s CPU  %8d KB peak RSS\n' "$jt" "$jc" "$jr"
+printf 'mke2fs:  %6.2f s wall  %6.2f s CPU  %8d KB peak RSS\n' "$mt" "$mc" "$mr"
+awk -v a="$jt" -v b="$mt" -v c="$jc" -v d="$mc" -v n="$runs" 'BEGIN {
+  printf "ratio:   %.2f wall, %.2f CPU (jimg / mke2fs, best of %d runs each; load %s)\n",
+    (b > 0 ? a / b : 0), (d > 0 ? c / d : 0), n, "'"$(cut -d' ' -f1 /proc/loadavg)"'" }'

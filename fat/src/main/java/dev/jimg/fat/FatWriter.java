@@ -81,6 +81,11 @@ public final class FatWriter implements FilesystemWriter {
   private final FatOptions options;
   private final WriteContext context;
 
+  /** The tree {@link #plan} or {@link #write} last prepared, and what it gave (mkfs does both). */
+  private FileTree lastTree;
+
+  private Node lastRoot;
+
   /** A writer with the given options and build context. */
   public FatWriter(FatOptions options, WriteContext context) {
     this.options = options;
@@ -219,6 +224,16 @@ public final class FatWriter implements FilesystemWriter {
   }
 
   private Node prepare(FileTree tree) throws JimgException {
+    if (tree == lastTree) {
+      return lastRoot;
+    }
+    Node root = newRoot(tree);
+    lastTree = tree;
+    lastRoot = root;
+    return root;
+  }
+
+  private Node newRoot(FileTree tree) throws JimgException {
     List<String> problems = new ArrayList<>();
     Node root = new Node(ImagePath.ROOT, "", true, clamp(tree.root().mtime()), null);
     addChildren(tree, root, problems);
@@ -438,6 +453,7 @@ public final class FatWriter implements FilesystemWriter {
     private long nextCluster = 2;
     private long dataBytes;
     private long dataDone;
+    private byte[] copyBuffer = new byte[0];
 
     Emitter(BootSector b, Node root, ImageChannel ch, ProgressListener progress) {
       this.b = b;
@@ -611,7 +627,12 @@ public final class FatWriter implements FilesystemWriter {
     private void copy(Node f) throws IOException {
       long at = b.clusterOffset(f.firstCluster);
       long size = f.size();
-      byte[] buf = new byte[(int) Math.min(COPY_BUFFER, size)];
+      if (copyBuffer.length < Math.min(COPY_BUFFER, size)) {
+        // one buffer for all files, grown to the largest chunk needed: a new one per file was as
+        // much garbage as the tree has content, which a fresh JVM pays for in page faults
+        copyBuffer = new byte[(int) Math.min(COPY_BUFFER, size)];
+      }
+      byte[] buf = copyBuffer;
       long done = 0;
       try (InputStream in = f.content.open()) {
         while (done < size) {
