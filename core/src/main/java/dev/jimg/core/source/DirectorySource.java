@@ -66,7 +66,7 @@ public final class DirectorySource implements Source {
    * (the password and group databases, several system calls per entry) that nothing here uses.
    */
   private static final String ATTRIBUTES =
-      "unix:mode,nlink,dev,ino,rdev,uid,gid,size,lastModifiedTime,lastAccessTime,ctime";
+      "unix:mode,nlink,dev,ino,rdev,uid,gid,size,lastModifiedTime";
 
   // st_mode type bits (S_IFMT and its values), as <sys/stat.h> defines them.
   private static final int S_IFMT = 0170000;
