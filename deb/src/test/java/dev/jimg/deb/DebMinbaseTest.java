@@ -8,17 +8,14 @@ import dev.jimg.core.tree.EntryType;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
-import dev.jimg.core.tree.Timestamp;
+import dev.jimg.testdata.DebCorpus;
 import dev.jimg.testdata.HostTree;
 import dev.jimg.testdata.TreeManifest;
 import dev.jimg.testdata.TreeManifestAssert;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,33 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DebMinbaseTest {
   @TempDir Path tmp;
 
-  static FileTree mergedUsr() throws Exception {
-    Timestamp t = Timestamp.ofSeconds(1_704_067_200L);
-    FileTreeBuilder b = new FileTreeBuilder();
-    b.put(ImagePath.ROOT, Entry.directory(0755, t));
-    for (String d : List.of("usr", "usr/bin", "usr/sbin", "usr/lib", "usr/lib64")) {
-      b.put(ImagePath.of(d), Entry.directory(0755, t));
-    }
-    for (String l : List.of("bin", "sbin", "lib", "lib64")) {
-      b.put(ImagePath.of(l), Entry.symlink("usr/" + l, t));
-    }
-    return b.build();
-  }
-
-  static List<Path> corpus() throws Exception {
-    String corpus = System.getProperty("jimg.deb.corpus", System.getenv("JIMG_DEB_CORPUS"));
-    Assumptions.assumeTrue(
-        corpus != null, "set JIMG_DEB_CORPUS (or -Djimg.deb.corpus) to a directory of .deb files");
-    try (Stream<Path> s = Files.list(Path.of(corpus))) {
-      return s.filter(p -> p.toString().endsWith(".deb")).sorted().toList();
-    }
-  }
-
   @Test
   void unpack_realPackageSetOnOneThreadAndOnThree_identicalTrees() throws Exception {
-    List<Path> debs = corpus();
-    try (UnpackedTree one = DebUnpacker.over(mergedUsr()).threads(1).unpack(debs);
-        UnpackedTree three = DebUnpacker.over(mergedUsr()).threads(3).unpack(debs)) {
+    List<Path> debs = DebCorpus.debs();
+    try (UnpackedTree one = DebUnpacker.over(DebCorpus.mergedUsr()).threads(1).unpack(debs);
+        UnpackedTree three = DebUnpacker.over(DebCorpus.mergedUsr()).threads(3).unpack(debs)) {
       // every column, contents by SHA-256
       TreeManifestAssert.assertThat(TreeManifest.of(three.tree()))
           .matches(TreeManifest.of(one.tree()));
@@ -70,9 +45,8 @@ class DebMinbaseTest {
 
   @Test
   void unpack_realPackageSet_equalsDpkgDebTarExtractAndDpkgQueryListsAll() throws Exception {
-    List<Path> debs = corpus();
-    Fixtures.requireDpkg("dpkg-query");
-    FileTree base = mergedUsr();
+    List<Path> debs = DebCorpus.debs();
+    FileTree base = DebCorpus.mergedUsr();
     long start = System.nanoTime();
     try (UnpackedTree t = DebUnpacker.over(base).unpack(debs)) {
       long ours = System.nanoTime() - start;
@@ -80,16 +54,7 @@ class DebMinbaseTest {
       Path ref = tmp.resolve("ref");
       HostTree.write(base, ref);
       long refStart = System.nanoTime();
-      for (Path deb : debs) {
-        Fixtures.run(
-            "sh",
-            "-c",
-            "dpkg-deb --fsys-tarfile \"$1\" | tar -x --keep-directory-symlink --no-overwrite-dir"
-                + " -C \"$2\"",
-            "sh",
-            deb.toString(),
-            ref.toString());
-      }
+      DebCorpus.unpackWithDpkgDeb(debs, ref);
       long theirs = System.nanoTime() - refStart;
       System.err.printf(
           "jimg: %d packages unpacked in %d ms; dpkg-deb | tar loop %d ms%n",
@@ -121,22 +86,10 @@ class DebMinbaseTest {
 
       Path written = tmp.resolve("ours");
       HostTree.write(t.tree(), written);
-      List<String> query =
-          Fixtures.run(
-                  "dpkg-query",
-                  "--admindir=" + written.resolve("var/lib/dpkg"),
-                  "-W",
-                  "-f",
-                  "${Package} ${Version} ${db:Status-Abbrev}\\n")
-              .lines();
+      List<String> query = DebCorpus.dpkgQuery(written.resolve("var/lib/dpkg"));
       List<String> expected = new ArrayList<>();
       for (UnpackedTree.Package p : t.packages()) {
-        expected.add(
-            p.name()
-                + " "
-                + p.version()
-                + " "
-                + (p.status().equals(DpkgStatus.INSTALLED) ? "ii " : "iU "));
+        expected.add(p.name() + " " + p.version() + " " + p.status());
       }
       assertThat(query).containsExactlyInAnyOrderElementsOf(expected);
       for (Path deb : debs) {

@@ -24,6 +24,8 @@ public enum Tool {
   GETFATTR("getfattr", "attr"),
   SETFATTR("setfattr", "attr"),
   TAR("tar", "tar"),
+  DPKG_DEB("dpkg-deb", "dpkg"),
+  DPKG_QUERY("dpkg-query", "dpkg"),
   BSDTAR("bsdtar", "libarchive-tools"),
   SIMG2IMG("simg2img", "android-sdk-libsparse-utils"),
   SYSTEMD_REPART("systemd-repart", "systemd"),
