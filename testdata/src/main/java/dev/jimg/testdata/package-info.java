@@ -18,6 +18,9 @@
  *       compare a tree with a mounted or extracted image column by column.
  *   <li>{@link dev.jimg.testdata.HostTree}: write a tree to a host directory (raw names, owners,
  *       devices, sockets, xattrs, nanosecond times, sparse files) to feed peer tools.
+ *   <li>{@link dev.jimg.testdata.DebCorpus}: the real .deb set named by {@code JIMG_DEB_CORPUS},
+ *       the merged-/usr base, and dpkg's tools as its reference ({@code dpkg-deb | tar -x}, {@code
+ *       dpkg-deb --show}, {@code dpkg-query --admindir}).
  *   <li>{@link dev.jimg.testdata.Exec}: run a command with a timeout, capturing exit code and
  *       output.
  * </ul>
