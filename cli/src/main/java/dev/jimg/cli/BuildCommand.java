@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,6 +61,8 @@ final class BuildCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
+  @Mixin private DiskOutputOptions output;
+
   @Parameters(
       index = "0",
       paramLabel = "SPEC.yaml",
@@ -68,19 +71,6 @@ final class BuildCommand implements Callable<Integer> {
 
   @Parameters(index = "1", paramLabel = "IMAGE", description = "The disk image to write.")
   private Path image;
-
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      defaultValue = "raw",
-      description = "raw (sparse file, default), vhd (fixed), qcow2 or android-sparse.")
-  private String format;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "SEED",
-      description = "Seed for all identities (overrides the spec's).")
-  private String seed;
 
   @Option(
       names = "--time",
@@ -99,7 +89,7 @@ final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    OutputFormat out = OutputFormat.parse(format);
+    OutputFormat out = output.outputFormat();
     Optional<Timestamp> at = MkfsCommand.parseTime(time);
     SystemImage build =
         SystemImage.of(SystemSpecParser.parse(specFile))
@@ -108,9 +98,7 @@ final class BuildCommand implements Callable<Integer> {
             .sourceOptions(SourceOptions.defaults().withRootOwner(rootOwner))
             .format(out);
     at.ifPresent(t -> build.buildTime(Instant.ofEpochSecond(t.seconds(), t.nanos())));
-    if (seed != null) {
-      build.seed(seed);
-    }
+    output.seed().ifPresent(build::seed);
     ProgressListener progress =
         ProgressRenderer.forTerminal(parent.terminal() && !quiet, spec.commandLine().getErr());
     build.progress(progress);

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -40,6 +41,8 @@ final class DiskCommand implements Callable<Integer> {
 
   @Spec private CommandSpec spec;
 
+  @Mixin private DiskOutputOptions output;
+
   @Parameters(index = "0", paramLabel = "IMAGE", description = "The disk image to write.")
   private Path image;
 
@@ -50,32 +53,15 @@ final class DiskCommand implements Callable<Integer> {
       description = "The disk spec; relative paths in it are relative to its directory.")
   private Path specFile;
 
-  @Option(
-      names = "--format",
-      paramLabel = "FORMAT",
-      defaultValue = "raw",
-      description = "raw (sparse file, default), vhd (fixed), qcow2 or android-sparse.")
-  private String format;
-
-  @Option(
-      names = "--seed",
-      paramLabel = "SEED",
-      description =
-          "Seed for all identities (overrides the spec's); a UUID is used as systemd-repart's"
-              + " --seed.")
-  private String seed;
-
   @Override
   public Integer call() throws IOException {
-    OutputFormat out = OutputFormat.parse(format);
+    OutputFormat out = output.outputFormat();
     DiskImage disk =
         DiskImage.of(DiskSpecParser.parse(specFile))
             .stdin(parent.stdin())
             .sourceDateEpochFromProcess()
             .format(out);
-    if (seed != null) {
-      disk.seed(seed);
-    }
+    output.seed().ifPresent(disk::seed);
     DiskLayout layout = disk.write(image);
     PrintWriter w = spec.commandLine().getOut();
     w.printf(
