@@ -97,6 +97,14 @@ public final class DiskImage {
   private ProgressListener progress = ProgressListener.NONE;
   private SourceOptions sourceOptions = SourceOptions.defaults();
   private InputStream stdin = InputStream.nullInputStream();
+  private Check beforeCommit = () -> {};
+
+  /** A last check before the written disk is moved into place; throwing abandons the output. */
+  @FunctionalInterface
+  public interface Check {
+    /** Checks; throws to abandon the output. */
+    void run() throws IOException;
+  }
 
   private DiskImage(DiskSpec spec) {
     this.spec = Objects.requireNonNull(spec, "spec");
@@ -163,6 +171,16 @@ public final class DiskImage {
     return this;
   }
 
+  /**
+   * A check that runs after the disk is written and before {@link #write(Path)} moves it into
+   * place, for work done alongside the write (such as validating boot files); if it throws, no file
+   * is left and an existing target is untouched.
+   */
+  public DiskImage beforeCommit(Check value) {
+    this.beforeCommit = Objects.requireNonNull(value);
+    return this;
+  }
+
   /** What a source named {@code -} reads. */
   public DiskImage stdin(InputStream value) {
     this.stdin = Objects.requireNonNull(value);
@@ -194,6 +212,7 @@ public final class DiskImage {
     if (format == OutputFormat.RAW) {
       try (AtomicOutput out = AtomicOutput.create(target)) {
         DiskLayout layout = writeTo(out.channel());
+        beforeCommit.run();
         out.commit();
         return layout;
       }
@@ -224,6 +243,7 @@ public final class DiskImage {
           case ANDROID_SPARSE -> AndroidSparse.write(rawChannel, out.channel());
           default -> throw new IllegalStateException(format.toString());
         }
+        beforeCommit.run();
         out.commit();
         return layout;
       }

@@ -30,6 +30,7 @@ import dev.jimg.partition.TableType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,6 +41,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Writes the disk a {@link SystemSpec} describes: the root tree layered from its sources, edited to
@@ -181,6 +184,7 @@ public final class SystemImage {
     SystemSpec.Root root = spec.root().get();
     checkRootOptions(root);
     List<Closeable> open = new ArrayList<>();
+    FutureTask<Void> moduleCheck = null;
     try {
       LayeredSources layers;
       try {
@@ -227,7 +231,18 @@ public final class SystemImage {
                   + "; give a loader and a kernel of one architecture");
         }
         Optional<BootFiles.BootFile> initrd = BootFiles.initrd(boot.initrd(), kernel, tree);
-        RootModuleCheck.check(root.filesystem(), BootFiles.version(kernel.origin()), tree, initrd);
+        // reading the initrd takes about a second: do it beside the write, before the commit
+        String version = BootFiles.version(kernel.origin());
+        FileTree layered = tree;
+        moduleCheck =
+            new FutureTask<>(
+                () -> {
+                  RootModuleCheck.check(root.filesystem(), version, layered, initrd);
+                  return null;
+                });
+        Thread checker = new Thread(moduleCheck, "jimg-root-module-check");
+        checker.setDaemon(true);
+        checker.start();
         rootType = PartitionType.parse("root", arch.rootPartitionType());
         PartitionType espType = PartitionType.parse("esp", "esp");
         espUuid = ids.repartPartitionUuid(espType.gptType().orElseThrow(), 0);
@@ -286,8 +301,16 @@ public final class SystemImage {
               parts,
               d.blobs(),
               d.gptLocation());
-      return new Result(configure(DiskImage.of(full), seedText).write(target), plan);
+      DiskImage disk = configure(DiskImage.of(full), seedText);
+      if (moduleCheck != null) {
+        FutureTask<Void> check = moduleCheck;
+        disk.beforeCommit(() -> await(check));
+      }
+      return new Result(disk.write(target), plan);
     } finally {
+      if (moduleCheck != null) {
+        moduleCheck.cancel(true);
+      }
       Closeables.closeAll(open);
     }
   }
@@ -316,6 +339,23 @@ public final class SystemImage {
 
   private Filesystems filesystems() {
     return filesystems != null ? filesystems : Filesystems.installed();
+  }
+
+  private static void await(FutureTask<Void> check) throws IOException {
+    try {
+      check.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while checking the initrd");
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IOException(e.getCause());
+    }
   }
 
   private DiskImage configure(DiskImage disk, String seedText) {

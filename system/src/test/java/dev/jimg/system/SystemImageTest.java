@@ -214,6 +214,32 @@ class SystemImageTest {
   }
 
   @Test
+  void build_initrdWithoutRootModule_refusedAndExistingTargetUntouched() throws Exception {
+    Files.createDirectories(rootDir.resolve("usr/lib/modules/" + NEW));
+    Files.writeString(
+        rootDir.resolve("usr/lib/modules/" + NEW + "/modules.builtin"), "kernel/fs/fat/fat.ko\n");
+    Files.write(
+        rootDir.resolve("boot/initrd.img-" + NEW),
+        RootModuleCheckTest.debianInitrd("usr/lib/modules/" + NEW + "/kernel/fs/ext4/ext4.ko"));
+    Path image = tmp.resolve("existing.img");
+    Files.writeString(image, "the old image");
+    assertThatThrownBy(
+            () ->
+                build(
+                    spec(
+                        "root: {sources: [rootfs/], filesystem: squashfs}\nboot: {esp-size: 40M}\n"),
+                    image))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("has no squashfs module");
+    assertThat(Files.readString(image)).isEqualTo("the old image");
+    assertThat(tmp).isDirectoryNotContaining("glob:**/.existing.img*");
+
+    // ext4 is in that initrd: the same tree boots an ext4 root
+    build(spec("root: {sources: [rootfs/]}\nboot: {esp-size: 40M}\n"), image);
+    Validators.sgdiskClean(image);
+  }
+
+  @Test
   void build_noKernel_clearErrorAndNoFileLeft() throws Exception {
     Files.delete(rootDir.resolve("boot/vmlinuz-" + OLD));
     Files.delete(rootDir.resolve("boot/vmlinuz-" + NEW));
