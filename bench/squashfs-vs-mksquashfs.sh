@@ -3,8 +3,8 @@
 # best of N runs each, for each compressor; prints the time and size ratios (jimg / mksquashfs).
 #
 # Usage: bench/squashfs-vs-mksquashfs.sh DIR [RUNS] [COMPRESSORS]   (default 3, "zstd gzip xz")
-# Runs jimg through dev.jimg.squashfs.BenchMain (test classes) until `jimg mkfs squashfs` exists;
-# both tools use 2 threads and their default level and block size (128K).
+# Runs `./jimg mkfs squashfs` (the launcher; JVM start included) and `mksquashfs DIR OUT -comp C
+# -processors 2 -noappend`: both use 2 threads and their default level and block size (128K).
 set -euo pipefail
 
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -13,11 +13,8 @@ runs=${2:-3}
 comps=${3:-zstd gzip xz}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
-(cd "$root" && mvn -q -B -pl squashfs -am package dependency:build-classpath -DskipTests \
-  -Dmdep.includeScope=runtime -Dmdep.outputFile="$work/cp" >/dev/null)
-cp="$root/squashfs/target/test-classes:$root/squashfs/target/classes:$(cat "$work/cp")"
+"$root/jimg" --version >/dev/null # build the jar and its CDS archive outside the timed runs
 
 # best wall seconds and peak RSS (MB) of a command over $runs runs
 measure() {
@@ -36,7 +33,7 @@ measure() {
 echo "input: $dir ($(du -sb "$dir" | cut -f1) bytes), $(nproc) CPUs, best of $runs"
 printf '%-5s %10s %10s %12s %12s %8s %8s %7s %7s\n' comp jimg_s mksq_s jimg_used mksq_used jimg_MB mksq_MB time_x size_x
 for c in $comps; do
-  read -r js jr jb < <(measure "$java" -cp "$cp" dev.jimg.squashfs.BenchMain "$dir" "$work/out.sqfs" "$c" 2)
+  read -r js jr jb < <(measure "$root/jimg" mkfs squashfs -q --compression "$c" --threads 2 "$work/out.sqfs" "$dir")
   read -r ms mr mb < <(measure mksquashfs "$dir" "$work/out.sqfs" -comp "$c" -processors 2 -noappend -quiet -no-progress)
   printf '%-5s %10s %10s %12s %12s %8s %8s %7.2f %7.3f\n' "$c" "$js" "$ms" "$jb" "$mb" "$jr" "$mr" \
     "$(echo "$js $ms" | awk '{print $1/$2}')" "$(echo "$jb $mb" | awk '{print $1/$2}')"
