@@ -11,9 +11,9 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
 import org.apache.commons.compress.archivers.cpio.CpioArchiveInputStream;
@@ -33,13 +33,13 @@ final class RootModuleCheck {
 
   private RootModuleCheck() {}
 
-  /** The module names that can mount {@code filesystem}. */
-  static Set<String> modules(String filesystem) {
+  /** The module names that can mount {@code filesystem}, the usual one first. */
+  static List<String> modules(String filesystem) {
     return switch (filesystem) {
-      case "squashfs" -> Set.of("squashfs");
-      case "ext2" -> Set.of("ext4", "ext2");
-      case "ext3" -> Set.of("ext4", "ext3");
-      default -> Set.of("ext4");
+      case "squashfs" -> List.of("squashfs");
+      case "ext2" -> List.of("ext4", "ext2");
+      case "ext3" -> List.of("ext4", "ext3");
+      default -> List.of("ext4");
     };
   }
 
@@ -57,13 +57,13 @@ final class RootModuleCheck {
     if (builtin.isEmpty()) {
       return;
     }
-    Set<String> names = modules(filesystem);
+    List<String> names = modules(filesystem);
     for (String line : builtin.get().split("\n")) {
       if (names.contains(moduleName(line))) {
         return;
       }
     }
-    String module = names.iterator().next();
+    String module = names.get(0);
     if (initrd.isEmpty()) {
       throw new JimgException(
           "root.filesystem: kernel "
@@ -120,7 +120,7 @@ final class RootModuleCheck {
    * Whether the initrd holds one of the modules, or empty when it cannot be read (a compression
    * jimg does not decode, or not cpio).
    */
-  static Optional<Boolean> initrdHas(BootFiles.BootFile initrd, Set<String> names)
+  static Optional<Boolean> initrdHas(BootFiles.BootFile initrd, Collection<String> names)
       throws IOException {
     try (BufferedInputStream in = new BufferedInputStream(initrd.content().open(), SCAN_LIMIT)) {
       while (true) {

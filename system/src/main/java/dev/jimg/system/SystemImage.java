@@ -201,55 +201,44 @@ public final class SystemImage {
       Timestamp now = clock.buildTime();
       Identities ids = DiskImage.identities(seedText);
 
+      Optional<BootFileSet> bootFiles = Optional.empty();
+      if (spec.boot().isPresent()) {
+        bootFiles = Optional.of(resolveBootFiles(spec.boot().get(), tree, open));
+      }
+      PartitionType rootType =
+          PartitionType.parse(
+              "root", bootFiles.map(b -> b.arch().rootPartitionType()).orElse("linux-generic"));
+      UUID rootUuid = ids.repartPartitionUuid(rootType.gptType().orElseThrow(), 0);
       Optional<BootPlan> plan = Optional.empty();
       PartitionSpec esp = null;
       UUID espUuid = null;
-      PartitionType rootType = PartitionType.parse("root", "linux-generic");
-      if (spec.boot().isPresent()) {
+      if (bootFiles.isPresent()) {
+        BootFileSet b = bootFiles.get();
         SystemSpec.Boot boot = spec.boot().get();
-        FileTree debTree = null;
-        if (!boot.loader().equals(SystemSpecParser.SYSTEMD_BOOT)
-            && LayeredSources.isDeb(boot.loader())) {
-          Source deb = Sources.open(boot.loader(), stdin, sourceOptions);
-          open.add(deb);
-          debTree = deb.tree();
-        }
-        BootFiles.BootFile loader = BootFiles.loader(boot.loader(), tree, debTree);
-        EfiArchitecture arch = BootFiles.architecture(loader);
-        BootFiles.BootFile kernel = BootFiles.kernel(boot.kernel(), tree);
-        Optional<EfiArchitecture> kernelArch = BootFiles.kernelArchitecture(kernel);
-        if (kernelArch.isPresent() && kernelArch.get() != arch) {
-          throw new JimgException(
-              "boot.loader: "
-                  + loader.origin()
-                  + " is for "
-                  + arch.suffix()
-                  + " but the kernel "
-                  + kernel.origin()
-                  + " for "
-                  + kernelArch.get().suffix()
-                  + "; give a loader and a kernel of one architecture");
-        }
-        Optional<BootFiles.BootFile> initrd = BootFiles.initrd(boot.initrd(), kernel, tree);
         // reading the initrd takes about a second: do it beside the write, before the commit
-        String version = BootFiles.version(kernel.origin());
+        String version = BootFiles.version(b.kernel().origin());
         FileTree layered = tree;
         moduleCheck =
             new FutureTask<>(
                 () -> {
-                  RootModuleCheck.check(root.filesystem(), version, layered, initrd);
+                  RootModuleCheck.check(root.filesystem(), version, layered, b.initrd());
                   return null;
                 });
         Thread checker = new Thread(moduleCheck, "jimg-root-module-check");
         checker.setDaemon(true);
         checker.start();
-        rootType = PartitionType.parse("root", arch.rootPartitionType());
         PartitionType espType = PartitionType.parse("esp", "esp");
         espUuid = ids.repartPartitionUuid(espType.gptType().orElseThrow(), 0);
-        UUID rootUuid = ids.repartPartitionUuid(rootType.gptType().orElseThrow(), 0);
         String cmdline = cmdline(root.filesystem(), rootUuid, boot.cmdline());
         FileTree espTree =
-            espTree(arch, loader, kernel, initrd, cmdline, BootFiles.prettyName(tree), now);
+            espTree(
+                b.arch(),
+                b.loader(),
+                b.kernel(),
+                b.initrd(),
+                cmdline,
+                BootFiles.prettyName(tree),
+                now);
         esp =
             PartitionSpec.builder()
                 .name(ESP_NAME)
@@ -262,13 +251,12 @@ public final class SystemImage {
         plan =
             Optional.of(
                 new BootPlan(
-                    arch,
-                    loader.origin(),
-                    kernel.origin(),
-                    initrd.map(BootFiles.BootFile::origin),
+                    b.arch(),
+                    b.loader().origin(),
+                    b.kernel().origin(),
+                    b.initrd().map(BootFiles.BootFile::origin),
                     cmdline));
       }
-      UUID rootUuid = ids.repartPartitionUuid(rootType.gptType().orElseThrow(), 0);
       FileTree rootTree =
           rootTree(tree, root.filesystem(), rootUuid, espUuid, spec.hostname(), now);
       PartitionSpec.Builder rb =
@@ -313,6 +301,41 @@ public final class SystemImage {
       }
       Closeables.closeAll(open);
     }
+  }
+
+  /** The boot loader (and its architecture), kernel and initrd a {@code boot} section names. */
+  private record BootFileSet(
+      BootFiles.BootFile loader,
+      EfiArchitecture arch,
+      BootFiles.BootFile kernel,
+      Optional<BootFiles.BootFile> initrd) {}
+
+  private BootFileSet resolveBootFiles(SystemSpec.Boot boot, FileTree tree, List<Closeable> open)
+      throws IOException {
+    FileTree debTree = null;
+    if (!boot.loader().equals(SystemSpecParser.SYSTEMD_BOOT)
+        && LayeredSources.isDeb(boot.loader())) {
+      Source deb = Sources.open(boot.loader(), stdin, sourceOptions);
+      open.add(deb);
+      debTree = deb.tree();
+    }
+    BootFiles.BootFile loader = BootFiles.loader(boot.loader(), tree, debTree);
+    EfiArchitecture arch = BootFiles.architecture(loader);
+    BootFiles.BootFile kernel = BootFiles.kernel(boot.kernel(), tree);
+    Optional<EfiArchitecture> kernelArch = BootFiles.kernelArchitecture(kernel);
+    if (kernelArch.isPresent() && kernelArch.get() != arch) {
+      throw new JimgException(
+          "boot.loader: "
+              + loader.origin()
+              + " is for "
+              + arch.suffix()
+              + " but the kernel "
+              + kernel.origin()
+              + " for "
+              + kernelArch.get().suffix()
+              + "; give a loader and a kernel of one architecture");
+    }
+    return new BootFileSet(loader, arch, kernel, BootFiles.initrd(boot.initrd(), kernel, tree));
   }
 
   /** Names root.options problems by their key before any source is read. */
