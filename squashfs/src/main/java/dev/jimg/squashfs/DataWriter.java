@@ -37,8 +37,12 @@ import java.util.zip.CRC32C;
  *       shrink is stored raw (bit 24 of its size word).
  *   <li>The tail (the last partial block) goes into a fragment block shared with other tails,
  *       unless fragments are off; an all-zero tail is a hole.
- *   <li>A file whose size and CRC32C equal an earlier file's, and whose bytes compare equal, reuses
- *       the earlier file's blocks and fragment (its own just-written blocks are taken back).
+ *   <li>Duplicates are found in two parts, as mksquashfs does: a file's blocks (the bytes before
+ *       its fragment tail) are shared with an earlier file whose blocks have the same length,
+ *       CRC32C and bytes (its own just-written blocks are taken back), and its tail with an earlier
+ *       tail of the same length, CRC32C and bytes. So two builds of a library that differ only in
+ *       their last few KiB share all their full blocks, and a file equal to an earlier one shares
+ *       both.
  * </ul>
  *
  * Not thread-safe; one instance writes one image.
@@ -55,7 +59,15 @@ final class DataWriter implements AutoCloseable {
     final String path;
     final Content content;
     final long size;
-    long crc;
+
+    /** CRC32C of the bytes stored as blocks (holes as a marker) and of the fragment tail. */
+    long blocksCrc;
+
+    long tailCrc;
+
+    /** How many bytes from the start are stored as blocks (the rest is the fragment tail). */
+    long blocksLength;
+
     long blocksStart;
     int[] blockSizes = new int[0];
     int blockCount;
@@ -98,7 +110,8 @@ final class DataWriter implements AutoCloseable {
   private final ExecutorService pool;
   private final int capacity;
   private final ArrayDeque<Item> queue = new ArrayDeque<>();
-  private final Map<Long, List<FileData>> bySizeAndCrc = new HashMap<>();
+  private final Map<Long, List<FileData>> byBlocks = new HashMap<>();
+  private final Map<Long, List<FileData>> byTail = new HashMap<>();
   private final byte[] fragmentBuffer;
   private int fragmentFill;
   private final ArrayDeque<Future<Compressed>> pendingFragments = new ArrayDeque<>();
@@ -179,12 +192,15 @@ final class DataWriter implements AutoCloseable {
           crc.update(HOLE_MARK);
           enqueue(new Item(file, (int) fullBlocks, tailLength, null, false));
         } else {
-          crc.update(tail, 0, tailLength);
+          CRC32C tailCrc = new CRC32C();
+          tailCrc.update(tail, 0, tailLength);
+          file.tailCrc = tailCrc.getValue();
           file.tail = tail;
         }
       }
     }
-    file.crc = crc.getValue();
+    file.blocksCrc = crc.getValue();
+    file.blocksLength = file.tail == null ? size : size - file.tail.length;
     enqueue(new Item(file, -1, 0, null, true));
   }
 
@@ -247,26 +263,25 @@ final class DataWriter implements AutoCloseable {
   }
 
   private void finishFile(FileData file) throws IOException {
-    if (dedup && file.size > 0) {
-      long key = file.crc ^ (file.size * 0x9E37_79B9_7F4A_7C15L);
-      List<FileData> candidates = bySizeAndCrc.computeIfAbsent(key, k -> new ArrayList<>(1));
-      for (FileData earlier : candidates) {
-        if (earlier.size == file.size && earlier.crc == file.crc && sameBytes(earlier, file)) {
-          if (file.blockCount > 0) {
-            position = file.blocksStart;
-          }
-          file.blocksStart = earlier.blocksStart;
-          file.blockSizes = earlier.blockSizes;
-          file.blockCount = earlier.blockCount;
-          file.sparseBytes = earlier.sparseBytes;
-          file.fragmentIndex = earlier.fragmentIndex;
-          file.fragmentOffset = earlier.fragmentOffset;
-          file.tail = null;
-          duplicatesFound = true;
-          return;
-        }
+    if (dedup && file.blocksLength > 0) {
+      FileData earlier = findEarlier(byBlocks, file.blocksLength, file.blocksCrc, file);
+      if (earlier != null) {
+        position = file.blocksStart;
+        file.blocksStart = earlier.blocksStart;
+        file.blockSizes = earlier.blockSizes;
+        file.blockCount = earlier.blockCount;
+        file.sparseBytes = earlier.sparseBytes;
+        duplicatesFound = true;
       }
-      candidates.add(file);
+    }
+    if (dedup && file.tail != null) {
+      FileData earlier = findEarlier(byTail, file.tail.length, file.tailCrc, file);
+      if (earlier != null) {
+        file.fragmentIndex = earlier.fragmentIndex;
+        file.fragmentOffset = earlier.fragmentOffset;
+        file.tail = null;
+        duplicatesFound = true;
+      }
     }
     if (file.tail != null) {
       if (fragmentFill + file.tail.length > blockSize) {
@@ -283,12 +298,48 @@ final class DataWriter implements AutoCloseable {
     }
   }
 
-  private static boolean sameBytes(FileData a, FileData b) throws IOException {
+  /**
+   * An earlier file whose blocks ({@code map == byBlocks}) or tail ({@code byTail}) hold the same
+   * {@code length} bytes as {@code file}'s, or null; when there is none, {@code file} becomes a
+   * candidate for later files.
+   */
+  private FileData findEarlier(Map<Long, List<FileData>> map, long length, long crc, FileData file)
+      throws IOException {
+    boolean tails = map == byTail;
+    long key = crc ^ (length * 0x9E37_79B9_7F4A_7C15L);
+    List<FileData> candidates = map.computeIfAbsent(key, k -> new ArrayList<>(1));
+    for (FileData earlier : candidates) {
+      if (tails) {
+        if (earlier.size - earlier.blocksLength == length
+            && earlier.tailCrc == crc
+            && sameBytes(earlier, earlier.blocksLength, file.tail)) {
+          return earlier;
+        }
+      } else if (earlier.blocksLength == length
+          && earlier.blocksCrc == crc
+          && sameBytes(earlier, file, length)) {
+        return earlier;
+      }
+    }
+    candidates.add(file);
+    return null;
+  }
+
+  /** Whether {@code file}'s content from {@code offset} on is exactly {@code bytes}. */
+  private static boolean sameBytes(FileData file, long offset, byte[] bytes) throws IOException {
+    try (InputStream in = file.content.open()) {
+      in.skipNBytes(offset);
+      return Arrays.equals(in.readNBytes(bytes.length), bytes);
+    }
+  }
+
+  /** Whether the first {@code length} bytes of two files' contents are equal. */
+  private static boolean sameBytes(FileData a, FileData b, long length) throws IOException {
     try (InputStream x = a.content.open();
         InputStream y = b.content.open()) {
       byte[] bx = new byte[65536];
       byte[] by = new byte[65536];
-      long left = a.size;
+      long left = length;
       while (left > 0) {
         int n = (int) Math.min(bx.length, left);
         if (x.readNBytes(bx, 0, n) != n || y.readNBytes(by, 0, n) != n) {
