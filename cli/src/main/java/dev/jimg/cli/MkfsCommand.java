@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  jimg mkfs ext4 root.img rootfs.tar",
-      "  jimg mkfs ext4 --size 2G --label root --seed demo root.img base.tar.zst overlay/",
+      "  jimg mkfs ext4 --size 2G --label root --seed demo root.img base.tar overlay/",
       "  SOURCE_DATE_EPOCH=1704067200 jimg mkfs squashfs --compression xz usr.sqfs usr/",
       "  jimg mkfs fat --label ESP esp.img boot/"
     },
@@ -204,14 +204,40 @@ final class MkfsCommand implements Callable<Integer> {
       p.writerOptions()
           .forEach(
               (name, text) ->
-                  lines.add(
-                      String.format(
-                          java.util.Locale.ROOT,
-                          "  --%-22s %s",
-                          name + (p.writerFlags().contains(name) ? "" : " V"),
-                          text)));
+                  lines.addAll(
+                      optionLines(
+                          "--" + name + (p.writerFlags().contains(name) ? "" : " V"), text)));
     }
     spec.usageMessage().footer(lines.toArray(new String[0]));
+  }
+
+  /**
+   * One format option for the help: the name in a 25-column field, the text wrapped under itself so
+   * that no line passes 80 columns (picocli would wrap a longer line back to column 0).
+   */
+  static List<String> optionLines(String name, String text) {
+    String indent = " ".repeat(27);
+    List<String> out = new ArrayList<>();
+    StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT, "  %-24s ", name));
+    if (line.length() > indent.length()) {
+      out.add(line.toString().stripTrailing());
+      line = new StringBuilder(indent);
+    }
+    boolean empty = true;
+    for (String word : text.split(" ")) {
+      if (!empty && line.length() + 1 + word.length() > 80) {
+        out.add(line.toString());
+        line = new StringBuilder(indent);
+        empty = true;
+      }
+      if (!empty) {
+        line.append(' ');
+      }
+      line.append(word);
+      empty = false;
+    }
+    out.add(line.toString());
+    return out;
   }
 
   /** Parses {@code --time}: {@code @SECONDS} or an ISO-8601 instant. */

@@ -148,6 +148,22 @@ class MkfsCommandTest {
         .contains("--size V")
         .contains("--check ")
         .contains("jimg mkfs ext4 root.img rootfs.tar");
+    assertThat(r.out().lines()).allSatisfy(l -> assertThat(l).hasSizeLessThanOrEqualTo(80));
+  }
+
+  @Test
+  void optionLines_longTextWrapsUnderItsColumn() {
+    assertThat(
+            MkfsCommand.optionLines(
+                "--drop-acls",
+                "leave out POSIX ACLs (system.posix_acl_* xattrs), which squashfs cannot store,"
+                    + " instead of refusing them (mksquashfs drops them with a warning)"))
+        .containsExactly(
+            "  --drop-acls              leave out POSIX ACLs (system.posix_acl_* xattrs),",
+            "                           which squashfs cannot store, instead of refusing them",
+            "                           (mksquashfs drops them with a warning)");
+    assertThat(MkfsCommand.optionLines("--a-very-long-option-name V", "text"))
+        .containsExactly("  --a-very-long-option-name V", "                           text");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.io.ImageChannel;
+import dev.jimg.core.io.ParallelWrites;
 import dev.jimg.core.progress.ProgressEvent;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.Identities;
@@ -15,7 +16,6 @@ import dev.jimg.core.tree.EntryType;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.Timestamp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -41,8 +41,13 @@ public final class Ext4Writer implements FilesystemWriter {
   public static final String HASH_SEED_LABEL = "ext4-hash-seed";
 
   private static final int MBR_LINUX = 0x83;
-  private static final int IO_CHUNK = 1 << 20;
   private static final long HEADROOM_BYTES = 1 << 20;
+
+  /**
+   * Threads copying file contents: the kernel does the copying (sendfile), so two keep both cores
+   * of a small machine busy and more gain nothing; the image does not depend on it.
+   */
+  private static final int COPY_THREADS = 2;
 
   private final Ext4Options opt;
   private final WriteContext context;
@@ -195,7 +200,6 @@ public final class Ext4Writer implements FilesystemWriter {
     private final ImageChannel ch;
     private final ProgressListener progress;
     private final int bs;
-    private final byte[] buf = new byte[IO_CHUNK];
     private final java.util.BitSet usedInodes = new java.util.BitSet();
     private final java.util.Set<Long> writtenXattrBlocks = new java.util.HashSet<>();
 
@@ -209,7 +213,6 @@ public final class Ext4Writer implements FilesystemWriter {
 
     void run() throws IOException {
       Timestamp now = context.clock().buildTime();
-      int ipg = l.inodesPerGroup;
       int isz = opt.inodeSize();
       byte[][] tables = new byte[l.groups][];
       int[] usedInGroup = new int[l.groups];
@@ -219,71 +222,12 @@ public final class Ext4Writer implements FilesystemWriter {
       for (TreePlan.Node n : plan.nodes) {
         total += n.dataBlocks();
       }
-      long done = 0;
       String phase = opt.type() + ": writing";
       progress.onProgress(ProgressEvent.bytes(phase, 0, total * bs));
 
-      for (int i = 0; i < plan.nodes.size(); i++) {
-        TreePlan.Node n = plan.nodes.get(i);
-        List<ExtentTree.Mapping> maps = l.mappings.get(i);
-        Inode inode = new Inode();
-        inode.mode = n.type.formatBits() | n.meta.mode();
-        inode.uid = n.meta.uid();
-        inode.gid = n.meta.gid();
-        inode.mtime = n.meta.mtime();
-        inode.atime = n.meta.atime().orElse(n.meta.mtime());
-        inode.ctime = n.meta.ctime().orElse(n.meta.mtime());
-        inode.crtime = inode.ctime;
-        inode.links = n.links;
-        inode.size = n.size;
-        long blocksUsed = n.dataBlocks() + l.treeBlocks.get(i).length;
-        switch (n.type) {
-          case REGULAR -> writeContent(n, maps);
-          case DIRECTORY -> writeBlocks(n.dirBlocks, maps);
-          case SYMLINK -> {
-            if (n.fastSymlink()) {
-              System.arraycopy(n.meta.symlinkTarget(), 0, inode.iBlock, 0, (int) n.size);
-            } else {
-              writeBlocks(List.of(Arrays.copyOf(n.meta.symlinkTarget(), bs)), maps);
-            }
-          }
-          case CHAR_DEVICE, BLOCK_DEVICE -> encodeDevice(n, inode.iBlock);
-          default -> {}
-        }
-        boolean mapped =
-            n.type == EntryType.REGULAR
-                || n.type == EntryType.DIRECTORY
-                || (n.type == EntryType.SYMLINK && !n.fastSymlink());
-        if (mapped) {
-          writeMap(maps, l.treeBlocks.get(i), inode, n.ino);
-        }
-        if (n.indexed) {
-          inode.flags |= Inode.INDEX_FL;
-        }
-        if (n.xattrs != null) {
-          if (!n.xattrs.ibody().isEmpty()) {
-            inode.ibodyXattrs =
-                XattrEntries.encodeIbody(
-                    n.xattrs.ibody(), isz - Inode.GOOD_OLD_SIZE - Inode.EXTRA_ISIZE);
-          }
-          if (l.xattrBlock[i] != 0) {
-            inode.fileAcl = l.xattrBlock[i];
-            blocksUsed++;
-            if (writtenXattrBlocks.add(l.xattrBlock[i])) {
-              int refs = l.xattrRefs.get(l.xattrBlock[i]);
-              put(
-                  XattrEntries.encodeBlock(n.xattrs.block(), bs, l.xattrBlock[i], refs, csumSeed),
-                  l.xattrBlock[i]);
-            }
-          }
-        }
-        inode.blocks512 = blocksUsed * (bs / 512);
-        storeInode(tables, usedInGroup, maxInGroup, n.ino, inode.encode(n.ino, isz, csumSeed));
-        if (n.type == EntryType.DIRECTORY) {
-          dirsInGroup[(int) ((n.ino - 1) / ipg)]++;
-        }
-        done += n.dataBlocks();
-        progress.onProgress(ProgressEvent.bytes(phase, done * bs, total * bs));
+      try (ParallelWrites copies = ParallelWrites.into(ch, COPY_THREADS, "jimg-ext4-copy")) {
+        writeInodes(tables, usedInGroup, maxInGroup, dirsInGroup, copies, phase, total);
+        copies.finish();
       }
       int[] jnlBlocks = null;
       if (l.journalBlocks > 0) {
@@ -329,6 +273,85 @@ public final class Ext4Writer implements FilesystemWriter {
       }
       writeGroupsAndSuper(usedInGroup, maxInGroup, dirsInGroup, jnlBlocks, now);
       progress.onProgress(ProgressEvent.bytes(phase, total * bs, total * bs));
+    }
+
+    /**
+     * Writes every node's blocks and stores its inode; file contents are copied by {@code copies},
+     * possibly on other threads.
+     */
+    private void writeInodes(
+        byte[][] tables,
+        int[] usedInGroup,
+        int[] maxInGroup,
+        long[] dirsInGroup,
+        ParallelWrites copies,
+        String phase,
+        long total)
+        throws IOException {
+      int isz = opt.inodeSize();
+      long done = 0;
+      for (int i = 0; i < plan.nodes.size(); i++) {
+        TreePlan.Node n = plan.nodes.get(i);
+        List<ExtentTree.Mapping> maps = l.mappings.get(i);
+        Inode inode = new Inode();
+        inode.mode = n.type.formatBits() | n.meta.mode();
+        inode.uid = n.meta.uid();
+        inode.gid = n.meta.gid();
+        inode.mtime = n.meta.mtime();
+        inode.atime = n.meta.atime().orElse(n.meta.mtime());
+        inode.ctime = n.meta.ctime().orElse(n.meta.mtime());
+        inode.crtime = inode.ctime;
+        inode.links = n.links;
+        inode.size = n.size;
+        long blocksUsed = n.dataBlocks() + l.treeBlocks.get(i).length;
+        switch (n.type) {
+          case REGULAR -> copies.submit(() -> writeContent(n, maps));
+          case DIRECTORY -> writeBlocks(n.dirBlocks, maps);
+          case SYMLINK -> {
+            if (n.fastSymlink()) {
+              System.arraycopy(n.meta.symlinkTarget(), 0, inode.iBlock, 0, (int) n.size);
+            } else {
+              writeBlocks(List.of(Arrays.copyOf(n.meta.symlinkTarget(), bs)), maps);
+            }
+          }
+          case CHAR_DEVICE, BLOCK_DEVICE -> encodeDevice(n, inode.iBlock);
+          default -> {}
+        }
+        boolean mapped =
+            n.type == EntryType.REGULAR
+                || n.type == EntryType.DIRECTORY
+                || (n.type == EntryType.SYMLINK && !n.fastSymlink());
+        if (mapped) {
+          writeMap(maps, l.treeBlocks.get(i), inode, n.ino);
+        }
+        if (n.indexed) {
+          inode.flags |= Inode.INDEX_FL;
+        }
+        if (n.xattrs != null) {
+          if (!n.xattrs.ibody().isEmpty()) {
+            inode.ibodyXattrs =
+                XattrEntries.encodeIbody(
+                    n.xattrs.ibody(), isz - Inode.GOOD_OLD_SIZE - Inode.EXTRA_ISIZE);
+          }
+          if (l.xattrBlock[i] != 0) {
+            inode.fileAcl = l.xattrBlock[i];
+            blocksUsed++;
+            if (writtenXattrBlocks.add(l.xattrBlock[i])) {
+              int refs = l.xattrRefs.get(l.xattrBlock[i]);
+              put(
+                  XattrEntries.encodeBlock(n.xattrs.block(), bs, l.xattrBlock[i], refs, csumSeed),
+                  l.xattrBlock[i]);
+            }
+          }
+        }
+        inode.blocks512 = blocksUsed * (bs / 512);
+        storeInode(tables, usedInGroup, maxInGroup, n.ino, inode.encode(n.ino, isz, csumSeed));
+        if (n.type == EntryType.DIRECTORY) {
+          dirsInGroup[(int) ((n.ino - 1) / l.inodesPerGroup)]++;
+        }
+        done += n.dataBlocks();
+        progress.onProgress(ProgressEvent.bytes(phase, done * bs, total * bs));
+      }
     }
 
     private void markInode(int[] usedInGroup, int[] maxInGroup, long ino) {
@@ -489,45 +512,22 @@ public final class Ext4Writer implements FilesystemWriter {
       }
     }
 
+    /**
+     * Copies each mapped run of the file's bytes to its blocks; {@link
+     * dev.jimg.core.tree.Content#copyTo} lets the kernel copy bytes that lie in a host file.
+     */
     private void writeContent(TreePlan.Node n, List<ExtentTree.Mapping> maps) throws IOException {
       long size = n.size;
-      try (InputStream in = n.meta.content().open()) {
-        long pos = 0;
-        for (ExtentTree.Mapping m : maps) {
-          long from = m.logical() * bs;
-          skipFully(in, from - pos, n);
-          pos = from;
-          long end = Math.min(size, (m.logical() + m.len()) * bs);
-          long out = m.physical() * bs;
-          while (pos < end) {
-            int want = (int) Math.min(buf.length, end - pos);
-            int got = in.readNBytes(buf, 0, want);
-            if (got < want) {
-              throw new CorruptInputException(
-                  n.path.toString(),
-                  pos + got,
-                  "content ended after " + (pos + got) + " of " + size + " bytes");
-            }
-            ch.write(ByteBuffer.wrap(buf, 0, got), out);
-            out += got;
-            pos += got;
-          }
+      for (ExtentTree.Mapping m : maps) {
+        long from = m.logical() * bs;
+        long length = Math.min(size, (m.logical() + m.len()) * bs) - from;
+        long got = n.meta.content().copyTo(from, length, ch, m.physical() * bs);
+        if (got < length) {
+          throw new CorruptInputException(
+              n.path.toString(),
+              from + got,
+              "content ended after " + (from + got) + " of " + size + " bytes");
         }
-      }
-    }
-
-    private void skipFully(InputStream in, long n, TreePlan.Node node) throws IOException {
-      long left = n;
-      while (left > 0) {
-        long s = in.skip(left);
-        if (s <= 0) {
-          if (in.read() < 0) {
-            throw new CorruptInputException(
-                node.path.toString(), node.size - left, "content ended early");
-          }
-          s = 1;
-        }
-        left -= s;
       }
     }
   }

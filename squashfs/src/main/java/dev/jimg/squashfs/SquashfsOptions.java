@@ -106,7 +106,7 @@ public record SquashfsOptions(
     m.put(BLOCK_SIZE, "data block size, a power of two from 4K to 1M (default 128K)");
     m.put(THREADS, "compressor threads (default: all cores); the image does not depend on it");
     m.put(NO_FRAGMENTS, "store file tails as short blocks instead of packing them into fragments");
-    m.put(NO_DEDUP, "do not store files with identical content once");
+    m.put(NO_DEDUP, "store every file in full, even where its blocks or tail equal another's");
     m.put(
         XZ_FILTERS, "xz BCJ filters to try, comma-separated: x86,powerpc,ia64,arm,armthumb,sparc");
     m.put(EXPORTABLE, "write the export table so the image can be exported over NFS");

@@ -2,13 +2,18 @@
 package dev.jimg.core.io;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * An {@link ImageChannel} over a host file that keeps the file sparse: whole aligned blocks of
@@ -20,7 +25,8 @@ import java.util.TreeMap;
  * one of them is written for real. A channel opened on an existing file treats the file's current
  * contents as data.
  *
- * <p>Not thread-safe: one writer at a time (slices included).
+ * <p>Thread-safe for writes, transfers and reads of disjoint regions (slices included): the
+ * bookkeeping is locked, the I/O is positional. {@link #setSize} must not race with writes.
  */
 public final class FileImageChannel implements ImageChannel {
   /** The granule of zero detection: a page and the block size of most host filesystems. */
@@ -39,6 +45,19 @@ public final class FileImageChannel implements ImageChannel {
   private final TreeMap<Long, Long> dirty = new TreeMap<>();
 
   private long size;
+
+  /**
+   * Every {@link #FLUSH_EVERY} bytes written, a background thread starts the kernel writing them to
+   * disk (fdatasync) while the writer goes on, so the final {@link #force} has less left to wait
+   * for: on a 1.2 GB ext4 image that wait was about a quarter of the run.
+   */
+  private static final long FLUSH_EVERY = 256L << 20;
+
+  private long unflushed;
+  private FutureTask<?> flushing;
+
+  /** Channels onto the same file for {@link #transferFrom}, one per concurrent transfer. */
+  private final ConcurrentLinkedQueue<FileChannel> spareChannels = new ConcurrentLinkedQueue<>();
 
   private FileImageChannel(Path path, RandomAccessFile file) throws IOException {
     this.path = path;
@@ -122,12 +141,54 @@ public final class FileImageChannel implements ImageChannel {
       writeRun(src, base, position, runStart, end);
     }
     src.position(src.limit());
+    grow(end);
+  }
+
+  private synchronized void grow(long end) throws IOException {
     if (end > size) {
       size = end;
       if (channel.size() < end) {
         file.setLength(end);
       }
     }
+  }
+
+  /**
+   * Lets the kernel copy (sendfile or copy_file_range): the bytes never enter the Java heap. Unlike
+   * {@link #write}, zero blocks in {@code src} are written, not left as holes.
+   */
+  @Override
+  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
+      throws IOException {
+    if (position < 0 || count < 0 || position > Long.MAX_VALUE - count) {
+      throw new ChannelBoundsException(
+          path + ": a write of " + count + " bytes at offset " + position);
+    }
+    // sendfile writes at the target's file position, so each transfer has a channel of its own
+    FileChannel out = spareChannels.poll();
+    if (out == null) {
+      out = FileChannel.open(path, StandardOpenOption.WRITE);
+    }
+    long done = 0;
+    try {
+      while (done < count) {
+        out.position(position + done);
+        long n = src.transferTo(srcPosition + done, count - done, out);
+        if (n <= 0) {
+          break;
+        }
+        done += n;
+      }
+    } finally {
+      spareChannels.add(out);
+    }
+    if (done > 0) {
+      markDirty(position, position + done);
+      synchronized (this) {
+        size = Math.max(size, position + done);
+      }
+    }
+    return done;
   }
 
   /** Writes file bytes {@code [from, to)}, found in {@code src} from index {@code base}. */
@@ -151,12 +212,20 @@ public final class FileImageChannel implements ImageChannel {
     return b.slice(from, len).mismatch(ZERO_BLOCK.slice(0, len)) < 0;
   }
 
-  private boolean overlapsDirty(long from, long to) {
+  private synchronized boolean overlapsDirty(long from, long to) {
     Map.Entry<Long, Long> before = dirty.lowerEntry(to);
     return before != null && before.getValue() > from;
   }
 
-  private void markDirty(long from, long to) {
+  private synchronized void markDirty(long from, long to) {
+    unflushed += to - from;
+    if (unflushed >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+      unflushed = 0;
+      flushing = new FutureTask<>(() -> flushQuietly(), null);
+      Thread t = new Thread(flushing, "jimg-flush " + path.getFileName());
+      t.setDaemon(true);
+      t.start();
+    }
     long start = from;
     long end = to;
     Map.Entry<Long, Long> left = dirty.floorEntry(start);
@@ -178,11 +247,12 @@ public final class FileImageChannel implements ImageChannel {
     if (position < 0) {
       throw new ChannelBoundsException(path + ": negative read offset " + position);
     }
-    if (position >= size) {
+    long end = size();
+    if (position >= end) {
       return -1;
     }
-    if (dst.remaining() > size - position) {
-      ByteBuffer limited = dst.slice().limit((int) (size - position));
+    if (dst.remaining() > end - position) {
+      ByteBuffer limited = dst.slice().limit((int) (end - position));
       int n = channel.read(limited, position);
       if (n > 0) {
         dst.position(dst.position() + n);
@@ -193,12 +263,18 @@ public final class FileImageChannel implements ImageChannel {
   }
 
   @Override
-  public long size() {
+  public synchronized long size() {
     return size;
   }
 
+  /** Writes to disjoint regions may come from several threads at once. */
   @Override
-  public void setSize(long newSize) throws IOException {
+  public boolean concurrentWrites() {
+    return true;
+  }
+
+  @Override
+  public synchronized void setSize(long newSize) throws IOException {
     if (newSize < 0) {
       throw new ChannelBoundsException(path + ": negative size " + newSize);
     }
@@ -219,14 +295,56 @@ public final class FileImageChannel implements ImageChannel {
     return new SliceChannel(this, name, offset, length);
   }
 
+  private void flushQuietly() {
+    try {
+      channel.force(false);
+    } catch (IOException e) {
+      // only an early start on the writeback: force() reports what matters
+    }
+  }
+
+  /** Waits for a background flush started by a write, if one is running. */
+  private void awaitFlush() throws InterruptedIOException {
+    FutureTask<?> f;
+    synchronized (this) {
+      f = flushing;
+    }
+    if (f == null) {
+      return;
+    }
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException(path + ": interrupted while flushing");
+    } catch (ExecutionException e) {
+      // flushQuietly does not throw
+    }
+  }
+
   @Override
   public void force() throws IOException {
+    awaitFlush();
     channel.force(true);
   }
 
   @Override
   public void close() throws IOException {
-    file.close();
+    try {
+      awaitFlush();
+    } finally {
+      closeChannels();
+    }
+  }
+
+  private void closeChannels() throws IOException {
+    try {
+      for (FileChannel c; (c = spareChannels.poll()) != null; ) {
+        c.close();
+      }
+    } finally {
+      file.close();
+    }
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /**
  * Random-access bytes an image is written into and read back from: a whole image file, a region of
@@ -84,6 +85,39 @@ public interface ImageChannel extends Closeable {
   /** As {@link #slice(String, long, long)} with a name made from the bounds. */
   default ImageChannel slice(long offset, long length) throws ChannelBoundsException {
     return slice("bytes " + offset + ".." + (offset + length), offset, length);
+  }
+
+  /**
+   * Copies up to {@code count} bytes of {@code src} from {@code srcPosition} to {@code position},
+   * as {@link #write} would, and returns how many were copied: fewer only where {@code src} ends. A
+   * file channel has the kernel copy them (no pass through the Java heap); the default reads them
+   * through a buffer. Does not change {@code src}'s position.
+   *
+   * @throws ChannelBoundsException as for {@link #write}
+   */
+  default long transferFrom(FileChannel src, long srcPosition, long count, long position)
+      throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.min(count, 1 << 20));
+    long done = 0;
+    while (done < count) {
+      buf.clear().limit((int) Math.min(buf.capacity(), count - done));
+      int n = src.read(buf, srcPosition + done);
+      if (n < 0) {
+        break;
+      }
+      buf.flip();
+      write(buf, position + done);
+      done += n;
+    }
+    return done;
+  }
+
+  /**
+   * Whether {@link #write} and {@link #transferFrom} may be called from several threads at once for
+   * disjoint regions. False unless an implementation says so.
+   */
+  default boolean concurrentWrites() {
+    return false;
   }
 
   /** Makes written bytes durable (fsync for a file). */

@@ -3,6 +3,7 @@ package dev.jimg.core.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 
 /** A fixed region of a parent channel; see {@link ImageChannel#slice}. */
 final class SliceChannel implements ImageChannel {
@@ -55,6 +56,28 @@ final class SliceChannel implements ImageChannel {
               + " bytes); the filesystem needs more room than it was given");
     }
     parent.write(src, offset + position);
+  }
+
+  @Override
+  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
+      throws IOException {
+    if (position < 0 || position > length || count > length - position) {
+      throw new ChannelBoundsException(
+          name
+              + ": a write of "
+              + count
+              + " bytes at offset "
+              + position
+              + " passes the end of the region ("
+              + length
+              + " bytes); the filesystem needs more room than it was given");
+    }
+    return parent.transferFrom(src, srcPosition, count, offset + position);
+  }
+
+  @Override
+  public boolean concurrentWrites() {
+    return parent.concurrentWrites();
   }
 
   @Override

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.source;
 
+import dev.jimg.core.JimgException;
+import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Extent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,6 +81,29 @@ final class TarContent implements Content {
   @Override
   public InputStream open() {
     return new Reader();
+  }
+
+  @Override
+  public long copyTo(long offset, long length, ImageChannel target, long at) throws IOException {
+    if (offsets != null) {
+      return Content.super.copyTo(offset, length, target, at);
+    }
+    long n = Math.max(0, Math.min(length, size - offset));
+    long done;
+    try {
+      done = target.transferFrom(backing.channel(), position + offset, n, at);
+    } catch (ClosedChannelException e) {
+      throw new JimgException(
+          backing.name() + ": the tar source was closed; its contents are gone", e);
+    }
+    if (done < n) {
+      throw new JimgException(
+          backing.name()
+              + ": ends before byte "
+              + (position + offset + done)
+              + "; the file changed while jimg was using it");
+    }
+    return done;
   }
 
   @Override

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.tree;
 
+import dev.jimg.core.io.ImageChannel;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +45,41 @@ public interface Content {
     return data != size();
   }
 
+  /**
+   * Copies logical bytes {@code [offset, offset + length)} into {@code target} at {@code position}
+   * and returns how many were copied: fewer only when the bytes end early (a host file that shrank
+   * after the tree was built). Bytes stored in a host file (a file of a directory source, a plain
+   * or spooled tar) are copied by the kernel, never passing through the Java heap; the default
+   * reads {@link #open()}.
+   */
+  default long copyTo(long offset, long length, ImageChannel target, long position)
+      throws IOException {
+    try (InputStream in = open()) {
+      long skipped = 0;
+      while (skipped < offset) {
+        long s = in.skip(offset - skipped);
+        if (s <= 0) {
+          if (in.read() < 0) {
+            return 0;
+          }
+          s = 1;
+        }
+        skipped += s;
+      }
+      byte[] buf = new byte[(int) Math.min(length, 256 * 1024)];
+      long done = 0;
+      while (done < length) {
+        int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, length - done));
+        if (n == 0) {
+          break;
+        }
+        target.write(ByteBuffer.wrap(buf, 0, n), position + done);
+        done += n;
+      }
+      return done;
+    }
+  }
+
   /** Content held in memory (the array is copied). */
   static Content ofBytes(byte[] bytes) {
     byte[] copy = bytes.clone();
@@ -76,6 +114,15 @@ public interface Content {
       @Override
       public InputStream open() throws IOException {
         return new BoundedInputStream(Files.newInputStream(file), size, file.toString());
+      }
+
+      @Override
+      public long copyTo(long offset, long length, ImageChannel target, long position)
+          throws IOException {
+        try (FileChannel in = FileChannel.open(file)) {
+          return target.transferFrom(
+              in, offset, Math.max(0, Math.min(length, size - offset)), position);
+        }
       }
 
       @Override

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayDeque;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs writes into disjoint regions of one channel (file contents copied to their blocks) on a few
+ * threads, so that two kernel copies run at once; inline, in submission order, when the channel
+ * cannot take concurrent writes ({@link ImageChannel#concurrentWrites()}) or one thread is asked
+ * for. The bytes written never depend on which it was, since the regions do not overlap.
+ *
+ * <p>At most {@code 4 x threads} writes are queued; {@link #submit} waits for the oldest beyond
+ * that, and a failed write's exception comes out of the next {@link #submit} or {@link #finish}.
+ * Not thread-safe: one thread submits.
+ */
+public final class ParallelWrites implements AutoCloseable {
+  /** One write. */
+  @FunctionalInterface
+  public interface Write {
+    void run() throws IOException;
+  }
+
+  private final ExecutorService pool;
+  private final int capacity;
+  private final ArrayDeque<Future<Void>> pending = new ArrayDeque<>();
+
+  private ParallelWrites(ExecutorService pool, int capacity) {
+    this.pool = pool;
+    this.capacity = capacity;
+  }
+
+  /**
+   * Writes into {@code channel} on {@code threads} threads named {@code name-N}, or inline when
+   * {@code threads <= 1} or the channel cannot take concurrent writes.
+   */
+  public static ParallelWrites into(ImageChannel channel, int threads, String name) {
+    if (threads <= 1 || !channel.concurrentWrites()) {
+      return new ParallelWrites(null, 0);
+    }
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    return new ParallelWrites(pool, 4 * threads);
+  }
+
+  /** Runs {@code write} now or queues it. */
+  public void submit(Write write) throws IOException {
+    if (pool == null) {
+      write.run();
+      return;
+    }
+    pending.addLast(
+        pool.submit(
+            () -> {
+              write.run();
+              return null;
+            }));
+    while (pending.size() > capacity) {
+      await(pending.removeFirst());
+    }
+  }
+
+  /** Waits for every queued write; throws the first failure. */
+  public void finish() throws IOException {
+    while (!pending.isEmpty()) {
+      await(pending.removeFirst());
+    }
+  }
+
+  private static void await(Future<Void> f) throws IOException {
+    try {
+      f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while writing");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException("write failed", cause);
+    }
+  }
+
+  /** Cancels queued writes and waits (briefly) for running ones, so none outlives the channel. */
+  @Override
+  public void close() {
+    if (pool == null) {
+      return;
+    }
+    pending.forEach(f -> f.cancel(false));
+    pool.shutdown();
+    try {
+      if (!pool.awaitTermination(60, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      pool.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}
