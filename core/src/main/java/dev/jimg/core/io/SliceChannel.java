@@ -43,7 +43,18 @@ final class SliceChannel implements ImageChannel {
 
   @Override
   public void write(ByteBuffer src, long position) throws IOException {
-    int n = src.remaining();
+    checkWrite(src.remaining(), position);
+    parent.write(src, offset + position);
+  }
+
+  @Override
+  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
+      throws IOException {
+    checkWrite(count, position);
+    return parent.transferFrom(src, srcPosition, count, offset + position);
+  }
+
+  private void checkWrite(long n, long position) throws ChannelBoundsException {
     if (position < 0 || position > length || n > length - position) {
       throw new ChannelBoundsException(
           name
@@ -55,24 +66,6 @@ final class SliceChannel implements ImageChannel {
               + length
               + " bytes); the filesystem needs more room than it was given");
     }
-    parent.write(src, offset + position);
-  }
-
-  @Override
-  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
-      throws IOException {
-    if (position < 0 || position > length || count > length - position) {
-      throw new ChannelBoundsException(
-          name
-              + ": a write of "
-              + count
-              + " bytes at offset "
-              + position
-              + " passes the end of the region ("
-              + length
-              + " bytes); the filesystem needs more room than it was given");
-    }
-    return parent.transferFrom(src, srcPosition, count, offset + position);
   }
 
   @Override
