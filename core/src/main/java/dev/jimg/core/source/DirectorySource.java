@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * A host directory read into a tree; contents are read from the host files when written.
@@ -60,6 +62,12 @@ import java.util.Map;
  */
 public final class DirectorySource implements Source {
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  /**
+   * Threads reading metadata: most of the time is spent in system calls (stat, open, listxattr), so
+   * a few threads overlap them; the tree does not depend on the number.
+   */
+  private static final int SCAN_THREADS = 4;
 
   /**
    * The stat fields read, named: {@code "unix:*"} would also look up the owner's and group's names
@@ -104,8 +112,13 @@ public final class DirectorySource implements Source {
     if (((Integer) rootAttrs.get("mode") & S_IFMT) != S_IFDIR) {
       throw new JimgException(dir + ": not a directory");
     }
-    reader.builder.put(ImagePath.ROOT, reader.entry(top, ImagePath.ROOT, rootAttrs));
-    reader.readChildren(top, ImagePath.ROOT);
+    reader.builder.put(ImagePath.ROOT, reader.entry(top, rootAttrs));
+    ForkJoinPool pool = new ForkJoinPool(SCAN_THREADS);
+    try {
+      reader.apply(pool.invoke(ForkJoinTask.adapt(() -> reader.scan(top))), ImagePath.ROOT);
+    } finally {
+      pool.shutdownNow();
+    }
     return new DirectorySource(dir.toString(), reader.builder.build());
   }
 
@@ -146,7 +159,13 @@ public final class DirectorySource implements Source {
       this.options = options;
     }
 
-    void readChildren(Path dir, ImagePath at) throws IOException {
+    /**
+     * Lists {@code dir} sorted by name and reads each child's metadata; a child directory's own
+     * listing is forked as a task of its own, so the pool reads several directories at once. A
+     * failure is kept in the listing, to be thrown when {@link #apply} reaches it: the error is
+     * then the first in tree order, whatever the timing.
+     */
+    Listing scan(Path dir) {
       List<Child> children = new ArrayList<>();
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
         for (Path child : stream) {
@@ -161,34 +180,64 @@ public final class DirectorySource implements Source {
           children.add(new Child(n.getBytes(StandardCharsets.UTF_8), child));
         }
       } catch (NoSuchFileException e) {
-        throw vanished(dir, e);
+        return Listing.failed(vanished(dir, e));
       } catch (JimgException e) {
-        throw e;
+        return Listing.failed(e);
       } catch (IOException e) {
-        throw unreadable(dir, e);
+        return Listing.failed(unreadable(dir, e));
       }
       children.sort((x, y) -> Arrays.compareUnsigned(x.name(), y.name()));
+      List<Scanned> out = new ArrayList<>(children.size());
       for (Child c : children) {
-        Path child = c.path();
-        byte[] n = c.name();
-        ImagePath childPath = at.child(n);
-        Map<String, Object> attrs = attributes(child);
-        int mode = (Integer) attrs.get("mode");
-        boolean directory = (mode & S_IFMT) == S_IFDIR;
-        Entry entry = null;
-        if (!directory && (Integer) attrs.get("nlink") > 1) {
-          Inode inode = new Inode((Long) attrs.get("dev"), (Long) attrs.get("ino"));
-          ImagePath first = firstNames.putIfAbsent(inode, childPath);
+        try {
+          Map<String, Object> attrs = attributes(c.path());
+          int mode = (Integer) attrs.get("mode");
+          boolean directory = (mode & S_IFMT) == S_IFDIR;
+          Entry entry = entry(c.path(), attrs);
+          ForkJoinTask<Listing> sub = null;
+          if (directory) {
+            Path path = c.path();
+            sub = ForkJoinTask.adapt(() -> scan(path)).fork();
+          }
+          out.add(
+              new Scanned(
+                  c.name(),
+                  directory,
+                  (Integer) attrs.get("nlink"),
+                  new Inode((Long) attrs.get("dev"), (Long) attrs.get("ino")),
+                  entry,
+                  sub,
+                  null));
+        } catch (IOException | RuntimeException e) {
+          out.add(new Scanned(c.name(), false, 0, null, null, null, e));
+          break;
+        }
+      }
+      return new Listing(out, null);
+    }
+
+    /**
+     * Puts a listing's entries into the tree in name order, depth first, as one thread would have
+     * read them: the first name of a hard-linked inode in that order holds the file, later names
+     * link to it.
+     */
+    void apply(Listing listing, ImagePath at) throws IOException {
+      listing.rethrow();
+      for (Scanned c : listing.children()) {
+        if (c.failure() != null) {
+          Listing.failed(c.failure()).rethrow();
+        }
+        ImagePath childPath = at.child(c.name());
+        Entry entry = c.entry();
+        if (!c.directory() && c.nlink() > 1) {
+          ImagePath first = firstNames.putIfAbsent(c.inode(), childPath);
           if (first != null) {
             entry = Entry.hardlink(first);
           }
         }
-        if (entry == null) {
-          entry = entry(child, childPath, attrs);
-        }
         builder.put(childPath, entry);
-        if (directory) {
-          readChildren(child, childPath);
+        if (c.directory()) {
+          apply(c.sub().join(), childPath);
         }
       }
     }
@@ -203,7 +252,7 @@ public final class DirectorySource implements Source {
       }
     }
 
-    Entry entry(Path p, ImagePath at, Map<String, Object> attrs) throws IOException {
+    Entry entry(Path p, Map<String, Object> attrs) throws IOException {
       int mode = (Integer) attrs.get("mode");
       EntryType type =
           switch (mode & S_IFMT) {
@@ -309,6 +358,38 @@ public final class DirectorySource implements Source {
   }
 
   private record Inode(long dev, long ino) {}
+
+  /**
+   * A directory's children in name order, or the failure that stopped its listing. A child that
+   * failed ends the list.
+   */
+  private record Listing(List<Scanned> children, Exception failure) {
+    static Listing failed(Exception e) {
+      return new Listing(List.of(), e);
+    }
+
+    void rethrow() throws IOException {
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+    }
+  }
+
+  /**
+   * One child as read: its entry (kept unless it is a later name of a hard-linked inode) and, for a
+   * directory, the task reading its listing.
+   */
+  private record Scanned(
+      byte[] name,
+      boolean directory,
+      int nlink,
+      Inode inode,
+      Entry entry,
+      ForkJoinTask<Listing> sub,
+      Exception failure) {}
 
   /** A directory entry: its name as UTF-8 bytes and the host path to read it by. */
   private record Child(byte[] name, Path path) {}
