@@ -62,6 +62,37 @@ class ParallelWritesTest {
     }
   }
 
+  /**
+   * Writes that end in zero blocks (skipped, so the file is lengthened without writing) race with
+   * writes of data further on: no data is cut off and the file has its full length.
+   */
+  @Test
+  void into_fileChannel_zeroTailsNeverCutOtherWritesData() throws IOException {
+    for (int round = 0; round < 20; round++) {
+      Path image = dir.resolve("image-" + round);
+      try (FileImageChannel ch = FileImageChannel.create(image);
+          ParallelWrites w = ParallelWrites.into(ch, 2, "test-copy")) {
+        for (int i = 0; i < 400; i++) {
+          int k = i;
+          w.submit(
+              () -> {
+                byte[] block = new byte[8192];
+                if (k % 2 == 0) {
+                  java.util.Arrays.fill(block, 0, 4096, (byte) (k + 1));
+                }
+                ch.write(ByteBuffer.wrap(block), k * 8192L);
+              });
+        }
+        w.finish();
+        assertThat(Files.size(image)).isEqualTo(400 * 8192L);
+      }
+      byte[] all = Files.readAllBytes(image);
+      for (int k = 0; k < 400; k += 2) {
+        assertThat(all[k * 8192 + 4095]).as("block %d", k).isEqualTo((byte) (k + 1));
+      }
+    }
+  }
+
   @Test
   void submit_aFailedWrite_surfacesItsException() throws IOException {
     try (FileImageChannel ch = FileImageChannel.create(dir.resolve("image"));
