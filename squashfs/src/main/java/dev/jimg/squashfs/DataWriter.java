@@ -2,12 +2,12 @@
 package dev.jimg.squashfs;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.io.Futures;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Extent;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -15,7 +15,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -376,18 +375,7 @@ final class DataWriter implements AutoCloseable {
   }
 
   private static Compressed await(Future<Compressed> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while compressing");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      throw new IOException("compression failed", cause);
-    }
+    return Futures.await(f, "compressing");
   }
 
   /** Writes everything still queued and the last fragment block. */

@@ -4,6 +4,7 @@ package dev.jimg.system;
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.io.Closeables;
+import dev.jimg.core.io.Futures;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.BuildClock;
 import dev.jimg.core.repro.Identities;
@@ -30,7 +31,6 @@ import dev.jimg.partition.TableType;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +41,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedMap;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -365,20 +364,7 @@ public final class SystemImage {
   }
 
   private static void await(FutureTask<Void> check) throws IOException {
-    try {
-      check.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while checking the initrd");
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof IOException io) {
-        throw io;
-      }
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException(e.getCause());
-    }
+    Futures.await(check, "checking the initrd");
   }
 
   private DiskImage configure(DiskImage disk, String seedText) {

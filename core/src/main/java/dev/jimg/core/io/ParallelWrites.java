@@ -2,9 +2,7 @@
 package dev.jimg.core.io;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -70,35 +68,14 @@ public final class ParallelWrites implements AutoCloseable {
               return null;
             }));
     while (pending.size() > capacity) {
-      await(pending.removeFirst());
+      Futures.await(pending.removeFirst(), "writing");
     }
   }
 
   /** Waits for every queued write; throws the first failure. */
   public void finish() throws IOException {
     while (!pending.isEmpty()) {
-      await(pending.removeFirst());
-    }
-  }
-
-  private static void await(Future<Void> f) throws IOException {
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while writing");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException("write failed", cause);
+      Futures.await(pending.removeFirst(), "writing");
     }
   }
 
