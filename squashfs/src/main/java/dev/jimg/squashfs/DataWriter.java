@@ -263,7 +263,16 @@ final class DataWriter implements AutoCloseable {
 
   private void finishFile(FileData file) throws IOException {
     if (dedup && file.blocksLength > 0) {
-      FileData earlier = findEarlier(byBlocks, file.blocksLength, file.blocksCrc, file);
+      FileData earlier =
+          findEarlier(
+              byBlocks,
+              file.blocksLength,
+              file.blocksCrc,
+              file,
+              e ->
+                  e.blocksLength == file.blocksLength
+                      && e.blocksCrc == file.blocksCrc
+                      && sameBytes(e, file, file.blocksLength));
       if (earlier != null) {
         position = file.blocksStart;
         file.blocksStart = earlier.blocksStart;
@@ -274,7 +283,17 @@ final class DataWriter implements AutoCloseable {
       }
     }
     if (dedup && file.tail != null) {
-      FileData earlier = findEarlier(byTail, file.tail.length, file.tailCrc, file);
+      byte[] tail = file.tail;
+      FileData earlier =
+          findEarlier(
+              byTail,
+              tail.length,
+              file.tailCrc,
+              file,
+              e ->
+                  e.size - e.blocksLength == tail.length
+                      && e.tailCrc == file.tailCrc
+                      && sameBytes(e, e.blocksLength, tail));
       if (earlier != null) {
         file.fragmentIndex = earlier.fragmentIndex;
         file.fragmentOffset = earlier.fragmentOffset;
@@ -297,26 +316,23 @@ final class DataWriter implements AutoCloseable {
     }
   }
 
+  /** Whether an earlier file holds the same bytes (its blocks, or its tail) as the one added. */
+  @FunctionalInterface
+  private interface SameAs {
+    boolean test(FileData earlier) throws IOException;
+  }
+
   /**
-   * An earlier file whose blocks ({@code map == byBlocks}) or tail ({@code byTail}) hold the same
-   * {@code length} bytes as {@code file}'s, or null; when there is none, {@code file} becomes a
-   * candidate for later files.
+   * An earlier file in {@code map} under the key of ({@code length}, {@code crc}) that {@code same}
+   * accepts, or null; when there is none, {@code file} becomes a candidate for later files.
    */
-  private FileData findEarlier(Map<Long, List<FileData>> map, long length, long crc, FileData file)
+  private static FileData findEarlier(
+      Map<Long, List<FileData>> map, long length, long crc, FileData file, SameAs same)
       throws IOException {
-    boolean tails = map == byTail;
-    long key = crc ^ (length * 0x9E37_79B9_7F4A_7C15L);
-    List<FileData> candidates = map.computeIfAbsent(key, k -> new ArrayList<>(1));
+    List<FileData> candidates =
+        map.computeIfAbsent(crc ^ (length * 0x9E37_79B9_7F4A_7C15L), k -> new ArrayList<>(1));
     for (FileData earlier : candidates) {
-      if (tails) {
-        if (earlier.size - earlier.blocksLength == length
-            && earlier.tailCrc == crc
-            && sameBytes(earlier, earlier.blocksLength, file.tail)) {
-          return earlier;
-        }
-      } else if (earlier.blocksLength == length
-          && earlier.blocksCrc == crc
-          && sameBytes(earlier, file, length)) {
+      if (same.test(earlier)) {
         return earlier;
       }
     }

@@ -291,7 +291,7 @@ public final class SystemImage {
       DiskImage disk = configure(DiskImage.of(full), seedText);
       if (moduleCheck != null) {
         FutureTask<Void> check = moduleCheck;
-        disk.beforeCommit(() -> await(check));
+        disk.beforeCommit(() -> Futures.await(check, "checking the initrd"));
       }
       return new Result(disk.write(target), plan);
     } finally {
@@ -361,10 +361,6 @@ public final class SystemImage {
 
   private Filesystems filesystems() {
     return filesystems != null ? filesystems : Filesystems.installed();
-  }
-
-  private static void await(FutureTask<Void> check) throws IOException {
-    Futures.await(check, "checking the initrd");
   }
 
   private DiskImage configure(DiskImage disk, String seedText) {

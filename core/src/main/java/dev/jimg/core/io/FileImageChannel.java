@@ -2,7 +2,6 @@
 package dev.jimg.core.io;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -12,7 +11,6 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -125,9 +123,7 @@ public final class FileImageChannel implements ImageChannel {
   @Override
   public void write(ByteBuffer src, long position) throws IOException {
     int n = src.remaining();
-    if (position < 0 || position > Long.MAX_VALUE - n) {
-      throw new ChannelBoundsException(path + ": a write of " + n + " bytes at offset " + position);
-    }
+    checkWrite(n, position);
     int base = src.position();
     long end = position + n;
     beginWrite();
@@ -159,6 +155,12 @@ public final class FileImageChannel implements ImageChannel {
       writeRun(src, base, position, runStart, end);
     }
     src.position(src.limit());
+  }
+
+  private void checkWrite(long n, long position) throws ChannelBoundsException {
+    if (position < 0 || n < 0 || position > Long.MAX_VALUE - n) {
+      throw new ChannelBoundsException(path + ": a write of " + n + " bytes at offset " + position);
+    }
   }
 
   private synchronized void beginWrite() {
@@ -198,10 +200,7 @@ public final class FileImageChannel implements ImageChannel {
   @Override
   public long transferFrom(FileChannel src, long srcPosition, long count, long position)
       throws IOException {
-    if (position < 0 || count < 0 || position > Long.MAX_VALUE - count) {
-      throw new ChannelBoundsException(
-          path + ": a write of " + count + " bytes at offset " + position);
-    }
+    checkWrite(count, position);
     if (count < MIN_KERNEL_COPY) {
       return ImageChannel.super.transferFrom(src, srcPosition, count, position);
     }
@@ -346,21 +345,13 @@ public final class FileImageChannel implements ImageChannel {
   }
 
   /** Waits for a background flush started by a write, if one is running. */
-  private void awaitFlush() throws InterruptedIOException {
+  private void awaitFlush() throws IOException {
     FutureTask<?> f;
     synchronized (this) {
       f = flushing;
     }
-    if (f == null) {
-      return;
-    }
-    try {
-      f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException(path + ": interrupted while flushing");
-    } catch (ExecutionException e) {
-      // flushQuietly does not throw
+    if (f != null) {
+      Futures.await(f, "flushing " + path);
     }
   }
 

@@ -206,11 +206,9 @@ public final class DirectorySource implements Source {
                   (Integer) attrs.get("nlink"),
                   new Inode((Long) attrs.get("dev"), (Long) attrs.get("ino")),
                   entry,
-                  sub,
-                  null));
+                  sub));
         } catch (IOException | RuntimeException e) {
-          out.add(new Scanned(c.name(), false, 0, null, null, null, e));
-          break;
+          return new Listing(out, e);
         }
       }
       return new Listing(out, null);
@@ -222,11 +220,7 @@ public final class DirectorySource implements Source {
      * link to it.
      */
     void apply(Listing listing, ImagePath at) throws IOException {
-      listing.rethrow();
       for (Scanned c : listing.children()) {
-        if (c.failure() != null) {
-          Listing.failed(c.failure()).rethrow();
-        }
         ImagePath childPath = at.child(c.name());
         Entry entry = c.entry();
         if (!c.directory() && c.nlink() > 1) {
@@ -240,6 +234,7 @@ public final class DirectorySource implements Source {
           apply(c.sub().join(), childPath);
         }
       }
+      listing.rethrow();
     }
 
     Map<String, Object> attributes(Path p) throws IOException {
@@ -360,8 +355,8 @@ public final class DirectorySource implements Source {
   private record Inode(long dev, long ino) {}
 
   /**
-   * A directory's children in name order, or the failure that stopped its listing. A child that
-   * failed ends the list.
+   * A directory's children in name order, up to the one whose reading failed, and that failure (or
+   * null): the children read are put into the tree before it is thrown.
    */
   private record Listing(List<Scanned> children, Exception failure) {
     static Listing failed(Exception e) {
@@ -388,8 +383,7 @@ public final class DirectorySource implements Source {
       int nlink,
       Inode inode,
       Entry entry,
-      ForkJoinTask<Listing> sub,
-      Exception failure) {}
+      ForkJoinTask<Listing> sub) {}
 
   /** A directory entry: its name as UTF-8 bytes and the host path to read it by. */
   private record Child(byte[] name, Path path) {}
