@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.repro.AllowNondeterminism;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the launcher's class-data-sharing archive: runs the common commands once,
+ * in one JVM, so that the archive dumped at its exit holds the classes each of them loads. A run of
+ * {@code jimg mkfs ext4} then starts with its writer's classes already parsed and verified.
+ *
+ * <p>Not part of the command line; the launcher runs it as {@code java
+ * -XX:ArchiveClassesAtExit=ARCHIVE -cp jimg.jar dev.jimg.cli.CdsTraining TAR}. Output is discarded,
+ * the images go to a temporary directory that is deleted, and a failing command only means fewer
+ * classes in the archive.
+ */
+public final class CdsTraining {
+  private CdsTraining() {}
+
+  /**
+   * @param args one argument: a small tar to list and to build each image type from
+   */
+  @AllowNondeterminism("a training run for start-up speed; it writes nothing that is kept")
+  public static void main(String[] args) throws IOException {
+    if (args.length != 1) {
+      System.err.println("usage: CdsTraining TAR");
+      System.exit(Cli.EXIT_USAGE);
+    }
+    String tar = args[0];
+    Path dir = Files.createTempDirectory("jimg-cds-");
+    try {
+      for (List<String> command : commands(tar, dir)) {
+        StringWriter sink = new StringWriter();
+        PrintWriter out = new PrintWriter(sink);
+        Cli.run(
+            command.toArray(String[]::new),
+            new ByteArrayInputStream(new byte[0]),
+            out,
+            out,
+            Map.of(),
+            false);
+      }
+    } finally {
+      try (Stream<Path> all = Files.walk(dir)) {
+        for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+    System.exit(Cli.EXIT_OK);
+  }
+
+  /** The commands trained, most used first. */
+  static List<List<String>> commands(String tar, Path dir) {
+    String seed = "--seed=cds-training";
+    return List.of(
+        List.of("ls", "--json", "--xattrs", tar),
+        List.of("ls", tar),
+        List.of("mkfs", "ext4", seed, dir.resolve("a.ext4").toString(), tar),
+        List.of("mkfs", "squashfs", seed, dir.resolve("b.sqfs").toString(), tar),
+        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("c.fat").toString(), tar));
+  }
+}
