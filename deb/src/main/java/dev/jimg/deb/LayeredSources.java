@@ -52,7 +52,7 @@ public final class LayeredSources implements Closeable {
         }
         Source s = Sources.open(specs.get(i++), stdin, options);
         layers.held.add(s);
-        layers.tree = layers.tree.toBuilder().replaceTypes(replaceTypes).overlay(s.tree()).build();
+        layers.tree = layers.tree.overlaidBy(s.tree(), replaceTypes);
       }
       return layers;
     } catch (IOException | RuntimeException e) {

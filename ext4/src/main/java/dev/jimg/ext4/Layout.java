@@ -227,9 +227,8 @@ final class Layout {
           missing += left;
           return out;
         }
-        int set = used.nextSetBit((int) p);
-        long end = set < 0 ? blocks : Math.min(blocks, set);
-        int len = (int) Math.min(Math.min(left, end - p), ExtentTree.MAX_LEN);
+        long limit = Math.min(blocks, p + Math.min(left, ExtentTree.MAX_LEN));
+        int len = (int) (firstUsed(p, limit) - p);
         used.set((int) p, (int) (p + len));
         cursor = p + len;
         ExtentTree.Mapping prev = out.isEmpty() ? null : out.get(out.size() - 1);
@@ -248,6 +247,16 @@ final class Layout {
       }
     }
     return out;
+  }
+
+  /**
+   * The first used block in {@code [from, limit)}, or {@code limit}. Looks no further than {@code
+   * limit}: an unbounded {@code nextSetBit} walked the free space up to the next group's metadata
+   * for every file, a third of the planning time for a 1.1 GB tree.
+   */
+  private long firstUsed(long from, long limit) {
+    int set = used.get((int) from, (int) limit).nextSetBit(0);
+    return set < 0 ? limit : from + set;
   }
 
   private long[] allocTree(List<ExtentTree.Mapping> m, Ext4Options opt) {

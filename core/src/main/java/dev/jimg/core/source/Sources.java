@@ -94,13 +94,20 @@ public final class Sources {
       throws IOException {
     List<Source> opened = new ArrayList<>();
     try {
-      FileTreeBuilder builder = new FileTreeBuilder().replaceTypes(replaceTypes);
-      for (String spec : specs) {
-        Source s = open(spec, stdin, options);
+      FileTree tree;
+      if (specs.size() == 1) {
+        Source s = open(specs.get(0), stdin, options);
         opened.add(s);
-        builder.overlay(s.tree());
+        tree = FileTree.empty().overlaidBy(s.tree(), replaceTypes);
+      } else {
+        FileTreeBuilder builder = new FileTreeBuilder().replaceTypes(replaceTypes);
+        for (String spec : specs) {
+          Source s = open(spec, stdin, options);
+          opened.add(s);
+          builder.overlay(s.tree());
+        }
+        tree = builder.build();
       }
-      FileTree tree = builder.build();
       return new LayeredSource(tree, opened);
     } catch (IOException | RuntimeException e) {
       for (Source s : opened) {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.tree;
 
+import dev.jimg.core.TreeConflictException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -51,6 +52,20 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
     TreeMap<ImagePath, Entry> root = new TreeMap<>();
     root.put(ImagePath.ROOT, FileTreeBuilder.DEFAULT_DIRECTORY);
     return new FileTree(root);
+  }
+
+  /**
+   * This tree with {@code upper} layered over it, as {@link FileTreeBuilder#overlay} does. Over a
+   * tree that is only a root, an upper tree without whiteouts is the result as it is (the identity
+   * law of overlay), so the first source of a build is not copied entry by entry.
+   *
+   * @param replaceTypes whether {@code upper} may replace a directory by a file or the reverse
+   */
+  public FileTree overlaidBy(FileTree upper, boolean replaceTypes) throws TreeConflictException {
+    if (size() == 1 && !FileTreeBuilder.hasWhiteouts(upper)) {
+      return upper;
+    }
+    return toBuilder().replaceTypes(replaceTypes).overlay(upper).build();
   }
 
   /** A builder holding this tree's entries. */

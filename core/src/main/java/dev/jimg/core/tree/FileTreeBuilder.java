@@ -237,6 +237,16 @@ public final class FileTreeBuilder {
     return this;
   }
 
+  /** Whether any entry of {@code tree} is a whiteout (or opaque marker), by name. */
+  static boolean hasWhiteouts(FileTree tree) {
+    for (ImagePath p : tree.entries().keySet()) {
+      if (!p.isRoot() && startsWith(p.name(), WHITEOUT_PREFIX_BYTES)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private void applyWhiteouts(FileTree upper, ImagePath dir, Set<ImagePath> done)
       throws TreeConflictException {
     if (!done.add(dir)) {

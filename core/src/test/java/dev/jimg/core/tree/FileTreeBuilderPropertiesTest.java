@@ -105,6 +105,32 @@ class FileTreeBuilderPropertiesTest {
     assertThat(FileTree.empty().toBuilder().overlay(t).build()).isEqualTo(t);
   }
 
+  /**
+   * {@link FileTree#overlaidBy} (which hands back the upper tree itself over a bare root) is the
+   * same as overlaying with a builder, over an empty tree and over another tree, with whiteouts in
+   * the upper layer or without.
+   */
+  @Property(tries = 200)
+  void overlaidBy_equalsBuilderOverlay(
+      @ForAll("trees") FileTree lower, @ForAll("trees") FileTree upper, @ForAll boolean whiteout)
+      throws TreeConflictException {
+    FileTree up = upper;
+    if (whiteout && !lower.children(ImagePath.ROOT).isEmpty()) {
+      ImagePath victim = lower.children(ImagePath.ROOT).get(0);
+      up =
+          upper.toBuilder()
+              .put(
+                  ImagePath.ROOT.child(".wh." + victim.nameString()),
+                  Entry.file(0, T, Content.zeros(0)))
+              .build();
+    }
+    for (FileTree base : List.of(FileTree.empty(), lower)) {
+      assertThat(base.overlaidBy(up, true))
+          .isEqualTo(base.toBuilder().replaceTypes(true).overlay(up).build());
+    }
+    assertThat(FileTree.empty().overlaidBy(upper, false)).isSameAs(upper);
+  }
+
   /** A whiteout of every top-level name in the upper layer leaves only the root. */
   @Property(tries = 100)
   void overlay_whiteoutEverything_leavesRoot(@ForAll("trees") FileTree t)
