@@ -39,15 +39,7 @@ public final class CdsTraining {
     Path dir = Files.createTempDirectory("jimg-cds-");
     try {
       for (List<String> command : commands(tar, dir)) {
-        StringWriter sink = new StringWriter();
-        PrintWriter out = new PrintWriter(sink);
-        Cli.run(
-            command.toArray(String[]::new),
-            new ByteArrayInputStream(new byte[0]),
-            out,
-            out,
-            Map.of(),
-            false);
+        run(command, new StringWriter());
       }
     } finally {
       try (Stream<Path> all = Files.walk(dir)) {
@@ -57,6 +49,18 @@ public final class CdsTraining {
       }
     }
     System.exit(Cli.EXIT_OK);
+  }
+
+  /** Runs one command with no input and an empty environment, its output into {@code sink}. */
+  static int run(List<String> command, StringWriter sink) {
+    PrintWriter out = new PrintWriter(sink);
+    return Cli.run(
+        command.toArray(String[]::new),
+        new ByteArrayInputStream(new byte[0]),
+        out,
+        out,
+        Map.of(),
+        false);
   }
 
   /** The commands trained, most used first. */

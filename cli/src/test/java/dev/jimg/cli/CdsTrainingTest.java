@@ -3,12 +3,9 @@ package dev.jimg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,15 +17,7 @@ class CdsTrainingTest {
   void commands_allSucceedOnTheExampleTar_andWriteEachImage() {
     for (List<String> command : CdsTraining.commands(MkfsCommandTest.EXAMPLE, dir)) {
       StringWriter text = new StringWriter();
-      PrintWriter out = new PrintWriter(text);
-      int code =
-          Cli.run(
-              command.toArray(String[]::new),
-              new ByteArrayInputStream(new byte[0]),
-              out,
-              out,
-              Map.of(),
-              false);
+      int code = CdsTraining.run(command, text);
       assertThat(code).as("%s: %s", command, text).isZero();
     }
     assertThat(dir.resolve("a.ext4")).isNotEmptyFile();
