@@ -7,14 +7,12 @@ import dev.jimg.core.spi.FilesystemReader;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
 import dev.jimg.core.tree.EntryType;
-import dev.jimg.core.tree.Extent;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import dev.jimg.core.tree.Xattr;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -281,7 +279,7 @@ public final class Ext4Reader implements FilesystemReader {
               .xattrs(xattrs(ino, in));
       long size = u32(in, Inode.I_SIZE_LO) | u32(in, Inode.I_SIZE_HIGH) << 32;
       switch (type) {
-        case REGULAR -> b.content(new MappedContent(size, mappings(in, ino)));
+        case REGULAR -> b.content(mappedContent(ino, size, mappings(in, ino)));
         case SYMLINK -> {
           if (size >= bs || size <= 0) {
             throw corrupt(0, "symlink inode " + ino + " of " + size + " bytes");
@@ -503,78 +501,20 @@ public final class Ext4Reader implements FilesystemReader {
       return b.getInt(at) & 0xFFFF_FFFFL;
     }
 
-    /** A file's bytes, read from its mapped blocks on demand; unmapped blocks are holes. */
-    private final class MappedContent implements Content {
-      private final long size;
-      private final List<long[]> maps;
-
-      MappedContent(long size, List<long[]> maps) {
-        this.size = size;
-        this.maps = maps;
+    /**
+     * A file's bytes, read from its mapped blocks ({logical, physical, count}) on demand; unmapped
+     * blocks are holes.
+     */
+    private Content mappedContent(long ino, long size, List<long[]> maps)
+        throws CorruptInputException {
+      List<long[]> runs = new ArrayList<>(maps.size());
+      for (long[] m : maps) {
+        runs.add(new long[] {m[0] * bs, m[1] * bs, m[2] * bs});
       }
-
-      @Override
-      public long size() {
-        return size;
-      }
-
-      @Override
-      public List<Extent> extents() {
-        List<Extent> out = new ArrayList<>();
-        for (long[] m : maps) {
-          long from = m[0] * bs;
-          long to = Math.min(size, (m[0] + m[2]) * bs);
-          if (from >= to) {
-            continue;
-          }
-          Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
-          if (last != null && last.end() == from) {
-            out.set(out.size() - 1, new Extent(last.offset(), to - last.offset()));
-          } else {
-            out.add(new Extent(from, to - from));
-          }
-        }
-        return out;
-      }
-
-      @Override
-      public InputStream open() {
-        return new InputStream() {
-          private long pos;
-
-          @Override
-          public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-          }
-
-          @Override
-          public int read(byte[] dst, int off, int len) throws IOException {
-            if (pos >= size) {
-              return -1;
-            }
-            if (len == 0) {
-              return 0;
-            }
-            long block = pos / bs;
-            int inBlock = (int) (pos % bs);
-            int n = (int) Math.min(len, Math.min(size - pos, bs - inBlock));
-            long phys = -1;
-            for (long[] m : maps) {
-              if (block >= m[0] && block < m[0] + m[2]) {
-                phys = m[1] + (block - m[0]);
-                break;
-              }
-            }
-            if (phys < 0) {
-              java.util.Arrays.fill(dst, off, off + n, (byte) 0);
-            } else {
-              ch.readFully(ByteBuffer.wrap(dst, off, n), phys * bs + inBlock);
-            }
-            pos += n;
-            return n;
-          }
-        };
+      try {
+        return Content.ofImageRuns(ch, size, runs, "inode " + ino + " of " + size + " bytes");
+      } catch (IllegalArgumentException e) {
+        throw corrupt(0, "the block map of inode " + ino + " is invalid: " + e.getMessage());
       }
     }
   }

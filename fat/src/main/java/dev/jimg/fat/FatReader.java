@@ -12,7 +12,6 @@ import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -306,8 +305,7 @@ public final class FatReader implements FilesystemReader {
             }
             content = Content.ofBytes(new byte[0]);
           } else {
-            content =
-                new ChainContent(ch, b, chain(e.firstCluster(), clusters, path.toString()), size);
+            content = chainContent(chain(e.firstCluster(), clusters, path.toString()), size);
           }
           out.put(path, Entry.file(0644, mtime, content));
         }
@@ -360,71 +358,17 @@ public final class FatReader implements FilesystemReader {
           CorruptInputException.UNKNOWN_OFFSET,
           "directory /" + dir + ", entry " + off / DirectoryEntry.SIZE + ": " + problem);
     }
-  }
 
-  /** A file's bytes: its cluster runs in the channel, cut to its size. */
-  private static final class ChainContent implements Content {
-    private final ImageChannel ch;
-    private final int clusterBytes;
-    private final long[] offsets;
-    private final long[] lengths;
-    private final long size;
-
-    ChainContent(ImageChannel ch, BootSector b, List<long[]> runs, long size) {
-      this.ch = ch;
-      this.clusterBytes = b.clusterBytes();
-      this.size = size;
-      offsets = new long[runs.size()];
-      lengths = new long[runs.size()];
-      for (int i = 0; i < runs.size(); i++) {
-        offsets[i] = b.clusterOffset(runs.get(i)[0]);
-        lengths[i] = runs.get(i)[1] * clusterBytes;
+    /** A file's bytes: its cluster runs (first cluster, count) in the channel, cut to its size. */
+    private Content chainContent(List<long[]> runs, long size) {
+      List<long[]> mapped = new ArrayList<>(runs.size());
+      long fileOffset = 0;
+      for (long[] r : runs) {
+        long length = r[1] * b.clusterBytes();
+        mapped.add(new long[] {fileOffset, b.clusterOffset(r[0]), length});
+        fileOffset += length;
       }
-    }
-
-    @Override
-    public long size() {
-      return size;
-    }
-
-    @Override
-    public InputStream open() {
-      return new InputStream() {
-        private long pos;
-        private int run;
-        private long inRun;
-
-        @Override
-        public int read() throws IOException {
-          byte[] one = new byte[1];
-          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] dst, int off, int len) throws IOException {
-          if (pos >= size) {
-            return -1;
-          }
-          if (len == 0) {
-            return 0;
-          }
-          while (inRun >= lengths[run]) {
-            run++;
-            inRun = 0;
-          }
-          int n = (int) Math.min(len, Math.min(size - pos, lengths[run] - inRun));
-          ByteBuffer bb = ByteBuffer.wrap(dst, off, n);
-          ch.readFully(bb, offsets[run] + inRun);
-          pos += n;
-          inRun += n;
-          return n;
-        }
-      };
-    }
-
-    @Override
-    public String toString() {
-      return "FAT chain of " + size + " bytes";
+      return Content.ofImageRuns(ch, size, mapped, "FAT chain of " + size + " bytes");
     }
   }
 }

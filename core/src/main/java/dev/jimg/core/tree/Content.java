@@ -132,6 +132,20 @@ public interface Content {
     };
   }
 
+  /**
+   * A file's bytes stored in an image (what a filesystem reader hands out): each run {@code
+   * {fileOffset, imageOffset, length}} maps part of the file to {@code channel}; bytes that no run
+   * covers read as zeros and are left out of {@link #extents()}. Runs may come in any order and
+   * reach past {@code size} (they are cut there), but must not overlap.
+   *
+   * @param description what {@code toString} says (for messages)
+   * @throws IllegalArgumentException if runs overlap or hold a negative number
+   */
+  static Content ofImageRuns(
+      ImageChannel channel, long size, List<long[]> runs, String description) {
+    return new ImageRunsContent(channel, size, runs, description);
+  }
+
   /** A file of {@code size} zero bytes stored entirely as a hole. */
   static Content zeros(long size) {
     if (size < 0) {
