@@ -3,6 +3,7 @@ package dev.jimg.testdata;
 
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Extent;
+import dev.jimg.core.tree.RunsInputStream;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -160,52 +161,18 @@ public final class SeededContent implements Content {
         Locale.ROOT, "seeded[size=%d seed=%x fill=%s extents=%s]", size, seed, fill, extents);
   }
 
-  private final class Stream extends InputStream {
-    private long pos;
-    private int extentIndex;
-
-    @Override
-    public int read() {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xFF;
+  private final class Stream extends RunsInputStream {
+    Stream() {
+      super(
+          size,
+          extents.stream().mapToLong(Extent::offset).toArray(),
+          extents.stream().mapToLong(Extent::length).toArray());
     }
 
     @Override
-    public int read(byte[] b, int off, int len) {
-      Objects.checkFromIndexSize(off, len, b.length);
-      if (pos >= size) {
-        return -1;
-      }
-      if (len == 0) {
-        return 0;
-      }
-      while (extentIndex < extents.size() && extents.get(extentIndex).end() <= pos) {
-        extentIndex++;
-      }
-      int n;
-      if (extentIndex < extents.size() && extents.get(extentIndex).offset() <= pos) {
-        n = (int) Math.min(len, extents.get(extentIndex).end() - pos);
-        fillData(pos, b, off, n);
-      } else {
-        long holeEnd = extentIndex < extents.size() ? extents.get(extentIndex).offset() : size;
-        n = (int) Math.min(len, holeEnd - pos);
-        java.util.Arrays.fill(b, off, off + n, (byte) 0);
-      }
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      long k = Math.max(0, Math.min(n, size - pos));
-      pos += k;
-      return k;
-    }
-
-    @Override
-    public int available() {
-      return (int) Math.min(Integer.MAX_VALUE, size - pos);
+    protected int readRun(int run, long inRun, byte[] b, int off, int len) {
+      fillData(extents.get(run).offset() + inRun, b, off, len);
+      return len;
     }
   }
 }

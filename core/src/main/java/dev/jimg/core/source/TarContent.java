@@ -5,12 +5,12 @@ import dev.jimg.core.JimgException;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Extent;
+import dev.jimg.core.tree.RunsInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -115,52 +115,18 @@ final class TarContent implements Content {
   }
 
   /** Reads the logical bytes: stored ranges positionally, zeros for holes. */
-  private final class Reader extends InputStream {
-    private long pos;
-    private int extent;
-
-    @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n <= 0 ? -1 : one[0] & 0xFF;
+  private final class Reader extends RunsInputStream {
+    Reader() {
+      super(
+          size,
+          offsets == null ? new long[] {0} : offsets,
+          offsets == null ? new long[] {size} : lengths);
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      if (pos >= size) {
-        return -1;
-      }
-      int want = (int) Math.min(len, size - pos);
-      int n;
-      if (offsets == null) {
-        n = backing.read(ByteBuffer.wrap(b, off, want), position + pos);
-      } else {
-        while (extent < offsets.length && offsets[extent] + lengths[extent] <= pos) {
-          extent++;
-        }
-        if (extent == offsets.length || pos < offsets[extent]) {
-          long holeEnd = extent == offsets.length ? size : offsets[extent];
-          n = (int) Math.min(want, holeEnd - pos);
-          Arrays.fill(b, off, off + n, (byte) 0);
-        } else {
-          long inExtent = pos - offsets[extent];
-          int m = (int) Math.min(want, lengths[extent] - inExtent);
-          n = backing.read(ByteBuffer.wrap(b, off, m), positions[extent] + inExtent);
-        }
-      }
-      pos += n;
-      return n;
-    }
-
-    @Override
-    public long skip(long n) {
-      long s = Math.max(0, Math.min(n, size - pos));
-      pos += s;
-      return s;
+    protected int readRun(int run, long inRun, byte[] b, int off, int len) throws IOException {
+      long at = offsets == null ? position + inRun : positions[run] + inRun;
+      return backing.read(ByteBuffer.wrap(b, off, len), at);
     }
   }
 }

@@ -79,46 +79,11 @@ final class ImageRunsContent implements Content {
 
   @Override
   public InputStream open() {
-    return new InputStream() {
-      private long pos;
-      private int run;
-
+    return new RunsInputStream(size, fileOffsets, lengths) {
       @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-      }
-
-      @Override
-      public int read(byte[] dst, int off, int len) throws IOException {
-        if (pos >= size) {
-          return -1;
-        }
-        if (len == 0) {
-          return 0;
-        }
-        while (run < fileOffsets.length && fileOffsets[run] + lengths[run] <= pos) {
-          run++;
-        }
-        int n;
-        if (run < fileOffsets.length && fileOffsets[run] <= pos) {
-          long inRun = pos - fileOffsets[run];
-          n = (int) Math.min(len, lengths[run] - inRun);
-          channel.readFully(ByteBuffer.wrap(dst, off, n), imageOffsets[run] + inRun);
-        } else {
-          long holeEnd = run < fileOffsets.length ? fileOffsets[run] : size;
-          n = (int) Math.min(len, holeEnd - pos);
-          Arrays.fill(dst, off, off + n, (byte) 0);
-        }
-        pos += n;
-        return n;
-      }
-
-      @Override
-      public long skip(long n) {
-        long s = Math.max(0, Math.min(n, size - pos));
-        pos += s;
-        return s;
+      protected int readRun(int run, long inRun, byte[] b, int off, int len) throws IOException {
+        channel.readFully(ByteBuffer.wrap(b, off, len), imageOffsets[run] + inRun);
+        return len;
       }
     };
   }
