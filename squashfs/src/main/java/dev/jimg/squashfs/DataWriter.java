@@ -16,9 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32C;
 
 /**
@@ -132,9 +130,6 @@ final class DataWriter implements AutoCloseable {
   private final ArrayDeque<PendingFragment> pendingFragments = new ArrayDeque<>();
   private long blocksQueued;
 
-  /** The {@code seq} of the file end drained last (where a fragment block is closed). */
-  private long drainedSeq;
-
   /**
    * How many compressed blocks later in the queue than the file end that closed it a fragment block
    * is written (before the next file's first block from there). More than the reader runs ahead of
@@ -167,15 +162,7 @@ final class DataWriter implements AutoCloseable {
     this.dedup = dedup;
     this.fragmentBuffer = new byte[blockSize];
     this.capacity = 4 * threads;
-    AtomicInteger n = new AtomicInteger();
-    this.pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, "jimg-squashfs-compress-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    this.pool = Futures.daemonPool(threads, "jimg-squashfs-compress");
   }
 
   /** Reads {@code file}'s content and queues its blocks; its {@link FileData} fills in later. */
@@ -279,8 +266,7 @@ final class DataWriter implements AutoCloseable {
     Item item = queue.removeFirst();
     FileData file = item.file;
     if (item.end) {
-      drainedSeq = item.seq;
-      finishFile(file);
+      finishFile(file, item.seq);
       return;
     }
     if (item.index == 0) {
@@ -302,7 +288,8 @@ final class DataWriter implements AutoCloseable {
     file.addBlock(c.bytes.length | (c.raw ? UNCOMPRESSED_BIT : 0));
   }
 
-  private void finishFile(FileData file) throws IOException {
+  /** Places a file's blocks and tail; {@code seq} is its end's place in the queue. */
+  private void finishFile(FileData file, long seq) throws IOException {
     if (dedup && file.blocksLength > 0) {
       FileData earlier =
           findEarlier(
@@ -344,7 +331,7 @@ final class DataWriter implements AutoCloseable {
     }
     if (file.tail != null) {
       if (fragmentFill + file.tail.length > blockSize) {
-        closeFragment();
+        closeFragment(seq + FRAGMENT_LAG);
       }
       file.fragmentIndex = fragmentsClosed;
       file.fragmentOffset = fragmentFill;
@@ -413,10 +400,10 @@ final class DataWriter implements AutoCloseable {
     }
   }
 
-  private void closeFragment() {
+  /** Queues the fragment block for compression, to be written from file start {@code after} on. */
+  private void closeFragment(long after) {
     byte[] block = Arrays.copyOf(fragmentBuffer, fragmentFill);
-    pendingFragments.addLast(
-        new PendingFragment(pool.submit(() -> compress(block)), drainedSeq + FRAGMENT_LAG));
+    pendingFragments.addLast(new PendingFragment(pool.submit(() -> compress(block)), after));
     fragmentsClosed++;
     fragmentFill = 0;
   }
@@ -450,7 +437,7 @@ final class DataWriter implements AutoCloseable {
       drainOne();
     }
     if (fragmentFill > 0) {
-      closeFragment();
+      closeFragment(Long.MAX_VALUE);
     }
     writePendingFragments(Long.MAX_VALUE);
   }

@@ -4,11 +4,29 @@ package dev.jimg.core.io;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Waiting for work done on another thread, with its failure thrown as if done on this one. */
 public final class Futures {
   private Futures() {}
+
+  /**
+   * A pool of {@code threads} daemon threads named {@code name-1}, {@code name-2}, ...: work of a
+   * build that must not keep the JVM alive if the build fails before shutting the pool down.
+   */
+  public static ExecutorService daemonPool(int threads, String name) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        threads,
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
 
   /**
    * The result of {@code f}. Its {@link IOException}, {@link RuntimeException} or {@link Error} is

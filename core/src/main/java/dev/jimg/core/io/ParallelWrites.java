@@ -4,10 +4,8 @@ package dev.jimg.core.io;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs writes into disjoint regions of one channel (file contents copied to their blocks) on a few
@@ -43,16 +41,7 @@ public final class ParallelWrites implements AutoCloseable {
     if (threads <= 1 || !channel.concurrentWrites()) {
       return new ParallelWrites(null, 0);
     }
-    AtomicInteger n = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    return new ParallelWrites(pool, 4 * threads);
+    return new ParallelWrites(Futures.daemonPool(threads, name), 4 * threads);
   }
 
   /** Runs {@code write} now or queues it. */

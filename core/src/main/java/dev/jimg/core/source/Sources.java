@@ -94,19 +94,11 @@ public final class Sources {
       throws IOException {
     List<Source> opened = new ArrayList<>();
     try {
-      FileTree tree;
-      if (specs.size() == 1) {
-        Source s = open(specs.get(0), stdin, options);
+      FileTree tree = FileTree.empty();
+      for (String spec : specs) {
+        Source s = open(spec, stdin, options);
         opened.add(s);
-        tree = FileTree.empty().overlaidBy(s.tree(), replaceTypes);
-      } else {
-        FileTreeBuilder builder = new FileTreeBuilder().replaceTypes(replaceTypes);
-        for (String spec : specs) {
-          Source s = open(spec, stdin, options);
-          opened.add(s);
-          builder.overlay(s.tree());
-        }
-        tree = builder.build();
+        tree = tree.overlaidBy(s.tree(), replaceTypes);
       }
       return new LayeredSource(tree, opened);
     } catch (IOException | RuntimeException e) {

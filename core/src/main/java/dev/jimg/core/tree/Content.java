@@ -3,6 +3,7 @@ package dev.jimg.core.tree;
 
 import dev.jimg.core.io.ImageChannel;
 import java.io.ByteArrayInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -55,16 +56,10 @@ public interface Content {
   default long copyTo(long offset, long length, ImageChannel target, long position)
       throws IOException {
     try (InputStream in = open()) {
-      long skipped = 0;
-      while (skipped < offset) {
-        long s = in.skip(offset - skipped);
-        if (s <= 0) {
-          if (in.read() < 0) {
-            return 0;
-          }
-          s = 1;
-        }
-        skipped += s;
+      try {
+        in.skipNBytes(offset);
+      } catch (EOFException ended) {
+        return 0;
       }
       byte[] buf = new byte[(int) Math.min(length, 256 * 1024)];
       long done = 0;
