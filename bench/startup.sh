@@ -16,13 +16,13 @@ java=${JAVA_HOME:+$JAVA_HOME/bin/}java
 "$root/jimg" --version >/dev/null
 [[ -s $jsa ]] || { echo "startup.sh: no CDS archive was made at $jsa" >&2; }
 
-cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off"
 variants=(
   "java -jar (JDK default CDS only)|$java -jar $jar --version"
   "java -Xshare:off -jar (no CDS at all)|$java -Xshare:off -jar $jar --version"
   "java -XX:TieredStopAtLevel=1 -jar|$java -XX:TieredStopAtLevel=1 -jar $jar --version"
-  "java + dynamic CDS archive|$java $cds -jar $jar --version"
-  "java + dynamic CDS + TieredStopAtLevel=1|$java $cds -XX:TieredStopAtLevel=1 -jar $jar --version"
+  "java + static CDS archive|$java $cds -jar $jar --version"
+  "java + static CDS + TieredStopAtLevel=1|$java $cds -XX:TieredStopAtLevel=1 -jar $jar --version"
   "./jimg (launcher: staleness check, CDS, C1)|$root/jimg --version"
   "JIMG_CDS=0 ./jimg (launcher without CDS)|env JIMG_CDS=0 $root/jimg --version"
 )

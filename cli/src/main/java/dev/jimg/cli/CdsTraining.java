@@ -18,10 +18,10 @@ import java.util.stream.Stream;
  * in one JVM, so that the archive dumped at its exit holds the classes each of them loads. A run of
  * {@code jimg mkfs ext4} then starts with its writer's classes already parsed and verified.
  *
- * <p>Not part of the command line; the launcher runs it as {@code java
- * -XX:ArchiveClassesAtExit=ARCHIVE -cp jimg.jar dev.jimg.cli.CdsTraining TAR}. Output is discarded,
- * the images go to a temporary directory that is deleted, and a failing command only means fewer
- * classes in the archive.
+ * <p>Not part of the command line; the launcher runs it as {@code java -XX:DumpLoadedClassList=LIST
+ * -cp jimg.jar dev.jimg.cli.CdsTraining TAR}, then dumps the listed classes into a static archive.
+ * Output is discarded, the images go to a temporary directory that is deleted, and a failing
+ * command only means fewer classes in the archive.
  */
 public final class CdsTraining {
   private CdsTraining() {}

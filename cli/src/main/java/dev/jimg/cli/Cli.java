@@ -3,8 +3,11 @@ package dev.jimg.cli;
 
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -52,9 +55,14 @@ public final class Cli {
       boolean terminal) {
     boolean debugFromEnv = isTrue(env.get(DEBUG_VARIABLE));
     CommandLine cl = new CommandLine(new JimgCommand(stdin, env, terminal));
+    for (Class<?> verb : verbsFor(args)) {
+      cl.addSubcommand(verb);
+    }
     CommandLine mkfs = cl.getSubcommands().get("mkfs");
-    mkfs.setUnmatchedOptionsArePositionalParams(true);
-    MkfsCommand.describeFormats(mkfs.getCommandSpec());
+    if (mkfs != null) {
+      mkfs.setUnmatchedOptionsArePositionalParams(true);
+      MkfsCommand.describeFormatsInHelp(mkfs);
+    }
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -76,6 +84,27 @@ public final class Cli {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The verbs to add for {@code args}: the one they name, or all of them when they name none, ask
+   * for help or a version at the top level, or name one picocli would have to look up (an {@code
+   * @argfile}, an unknown word, after {@code --}), so that usage, suggestions and errors are as if
+   * every verb were there.
+   */
+  static List<Class<?>> verbsFor(String[] args) {
+    for (String a : args) {
+      if (a.equals(JimgCommand.DEBUG_OPTION)) {
+        continue;
+      }
+      for (Class<?> verb : JimgCommand.VERBS) {
+        if (verb != HelpCommand.class && verb.getAnnotation(Command.class).name().equals(a)) {
+          return List.of(verb);
+        }
+      }
+      break;
+    }
+    return JimgCommand.VERBS;
   }
 
   /** Whether {@code --debug} appears on the command line, before or after the verb. */

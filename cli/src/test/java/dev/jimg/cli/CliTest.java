@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,30 @@ class CliTest {
 
   static Run run(String... args) {
     return run(Map.of(), args);
+  }
+
+  @Test
+  void verbsFor_namedVerb_addsOnlyThatVerb_elseAll() {
+    assertThat(Cli.verbsFor(new String[] {"mkfs", "ext4", "a.img", "dir"}))
+        .containsExactly(MkfsCommand.class);
+    assertThat(Cli.verbsFor(new String[] {"--debug", "ls", "x"})).containsExactly(LsCommand.class);
+    for (String[] all :
+        new String[][] {
+          {}, {"--help"}, {"-h", "ls"}, {"-V"}, {"help", "mkfs"}, {"lss"}, {"@args"}, {"--", "ls"}
+        }) {
+      assertThat(Cli.verbsFor(all)).as(String.join(" ", all)).isEqualTo(JimgCommand.VERBS);
+    }
+  }
+
+  /** Each verb, added alone, keeps the global option and its own help. */
+  @Test
+  void help_ofEachVerbAlone_showsTheInheritedDebugOption() {
+    for (String verb : List.of("ls", "mkfs", "disk", "build", "deb")) {
+      Run r = run(verb, "--help");
+      assertThat(r.code()).as(verb).isZero();
+      assertThat(r.out()).as(verb).startsWith("Usage: jimg " + verb).contains("--debug");
+    }
+    assertThat(run("help", "mkfs").out()).contains("Options of ");
   }
 
   @Test
