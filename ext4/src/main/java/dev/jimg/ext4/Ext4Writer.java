@@ -56,6 +56,9 @@ public final class Ext4Writer implements FilesystemWriter {
   private FileTree lastSource;
   private TreePlan lastPlan;
   private long lastMinimal;
+  private Layout lastLayout;
+  private TreePlan lastLayoutPlan;
+  private long lastLayoutBlocks;
 
   Ext4Writer(Ext4Options opt, WriteContext context) {
     this.opt = opt;
@@ -71,7 +74,7 @@ public final class Ext4Writer implements FilesystemWriter {
     TreePlan plan = treePlan(tree);
     if (opt.size().isPresent()) {
       long blocks = opt.size().getAsLong() / opt.blockSize();
-      Layout l = Layout.of(opt, blocks, plan);
+      Layout l = layout(plan, blocks);
       if (!l.fits()) {
         throw tooSmall(plan, opt.size().getAsLong());
       }
@@ -103,7 +106,7 @@ public final class Ext4Writer implements FilesystemWriter {
           bytes,
           channel.size());
     }
-    Layout l = Layout.of(opt, bytes / opt.blockSize(), plan);
+    Layout l = layout(plan, bytes / opt.blockSize());
     if (!l.fits()) {
       throw tooSmall(plan, bytes);
     }
@@ -119,6 +122,21 @@ public final class Ext4Writer implements FilesystemWriter {
             : Optional.of(new String(opt.label(), java.nio.charset.StandardCharsets.UTF_8)),
         Optional.of(LINUX_DATA_GPT_TYPE),
         OptionalInt.of(MBR_LINUX));
+  }
+
+  /**
+   * The layout of {@code plan} in {@code blocks}: the last one made is kept, since {@link #write}
+   * asks for the one {@link #plan} settled on. Layouts are not changed once made.
+   */
+  private Layout layout(TreePlan plan, long blocks) {
+    Layout l = lastLayout;
+    if (l == null || lastLayoutPlan != plan || lastLayoutBlocks != blocks) {
+      l = Layout.of(opt, blocks, plan);
+      lastLayout = l;
+      lastLayoutPlan = plan;
+      lastLayoutBlocks = blocks;
+    }
+    return l;
   }
 
   private TreePlan treePlan(FileTree source) throws IOException {
@@ -174,7 +192,7 @@ public final class Ext4Writer implements FilesystemWriter {
       guess += n.dataBlocks();
     }
     for (int round = 0; round < 200; round++) {
-      Layout l = Layout.of(opt, guess, plan);
+      Layout l = layout(plan, guess);
       if (l.fits()) {
         if (!headroom) {
           return l.blocks;

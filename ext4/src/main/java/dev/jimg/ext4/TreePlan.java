@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a tree becomes in ext terms before any block is placed: one {@link Node} per inode, in inode
@@ -161,7 +162,7 @@ final class TreePlan {
               ? "lost+found and the journal inode"
               : makeLpf ? "lost+found" : "the journal inode";
       checkTime(
-          stamped,
+          () -> stamped,
           "build time (SOURCE_DATE_EPOCH or an explicit time)",
           buildTime,
           extraTimes,
@@ -339,19 +340,22 @@ final class TreePlan {
   private static void checkTimes(Node n, boolean extra) throws UnsupportedEntryException {
     Entry m = n.meta;
     String hint = "set SOURCE_DATE_EPOCH to clamp it";
-    checkTime(where(n), "mtime", m.mtime(), extra, hint);
-    checkTime(where(n), "atime", m.atime().orElse(m.mtime()), extra, hint);
+    Supplier<String> where = () -> where(n);
+    checkTime(where, "mtime", m.mtime(), extra, hint);
+    checkTime(where, "atime", m.atime().orElse(m.mtime()), extra, hint);
     // the creation time is written from the change time
-    checkTime(where(n), "ctime", m.ctime().orElse(m.mtime()), extra, hint);
+    checkTime(where, "ctime", m.ctime().orElse(m.mtime()), extra, hint);
   }
 
-  private static void checkTime(String where, String field, Timestamp t, boolean extra, String hint)
+  /** Checks one time; what it belongs to is spelled out only for the error. */
+  private static void checkTime(
+      Supplier<String> where, String field, Timestamp t, boolean extra, String hint)
       throws UnsupportedEntryException {
     long min = Inode.MIN_SECONDS;
     long max = extra ? Inode.MAX_SECONDS : Integer.MAX_VALUE;
     if (t.seconds() < min || t.seconds() > max) {
       throw new UnsupportedEntryException(
-          where
+          where.get()
               + ": "
               + field
               + " "
@@ -367,7 +371,7 @@ final class TreePlan {
         && t.seconds() >= Inode.E2FSCK_SUSPECT_MIN
         && t.seconds() <= Inode.E2FSCK_SUSPECT_MAX) {
       throw new UnsupportedEntryException(
-          where
+          where.get()
               + ": "
               + field
               + " "
