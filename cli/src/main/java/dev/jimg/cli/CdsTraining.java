@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -63,14 +64,36 @@ public final class CdsTraining {
         false);
   }
 
-  /** The commands trained, most used first. */
-  static List<List<String>> commands(String tar, Path dir) {
+  /**
+   * The commands trained, most used first: each verb and image type from the tar, then from a
+   * directory (made by {@link #makeTree} under {@code dir}), whose walk loads classes of its own.
+   */
+  static List<List<String>> commands(String tar, Path dir) throws IOException {
     String seed = "--seed=cds-training";
+    String tree = makeTree(dir.resolve("tree")).toString();
     return List.of(
         List.of("ls", "--json", "--xattrs", tar),
         List.of("ls", tar),
         List.of("mkfs", "ext4", seed, dir.resolve("a.ext4").toString(), tar),
         List.of("mkfs", "squashfs", seed, dir.resolve("b.sqfs").toString(), tar),
-        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("c.fat").toString(), tar));
+        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("c.fat").toString(), tar),
+        List.of("ls", tree),
+        List.of("mkfs", "ext4", seed, dir.resolve("d.ext4").toString(), tree),
+        List.of("mkfs", "squashfs", seed, dir.resolve("e.sqfs").toString(), tree),
+        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("f.fat").toString(), tree));
+  }
+
+  /** A small directory tree: files of a few sizes, nested directories, a symbolic link. */
+  static Path makeTree(Path root) throws IOException {
+    Path deeper = Files.createDirectories(root.resolve("etc/deeper"));
+    Files.writeString(root.resolve("etc/hostname"), "training\n", StandardCharsets.UTF_8);
+    byte[] data = new byte[70_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 31 + i / 977);
+    }
+    Files.write(root.resolve("etc/data.bin"), data);
+    Files.write(deeper.resolve("Long File Name.txt"), new byte[5000]);
+    Files.createSymbolicLink(root.resolve("hostname"), Path.of("etc/hostname"));
+    return root;
   }
 }

@@ -3,6 +3,7 @@ package dev.jimg.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ class CdsTrainingTest {
 
   /** A training command that failed part way would leave its later classes out of the archive. */
   @Test
-  void commands_allSucceedOnTheExampleTar_andWriteEachImage() {
+  void commands_allSucceedOnTheExampleTarAndATree_andWriteEachImage() throws IOException {
     for (List<String> command : CdsTraining.commands(MkfsCommandTest.EXAMPLE, dir)) {
       StringWriter text = new StringWriter();
       int code = CdsTraining.run(command, text);
@@ -23,5 +24,8 @@ class CdsTrainingTest {
     assertThat(dir.resolve("a.ext4")).isNotEmptyFile();
     assertThat(dir.resolve("b.sqfs")).isNotEmptyFile();
     assertThat(dir.resolve("c.fat")).isNotEmptyFile();
+    assertThat(dir.resolve("d.ext4")).isNotEmptyFile();
+    assertThat(dir.resolve("e.sqfs")).isNotEmptyFile();
+    assertThat(dir.resolve("f.fat")).isNotEmptyFile();
   }
 }
