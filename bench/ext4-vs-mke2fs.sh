@@ -6,10 +6,9 @@
 # usage: bench/ext4-vs-mke2fs.sh SOURCE [RUNS]
 #   SOURCE: a directory or a tar (a tar is extracted once for mke2fs, which needs a directory; jimg
 #   reads the tar itself)
-# Needs root, /usr/bin/time and e2fsprogs. Until the CLI has `jimg mkfs`, jimg runs from the reactor's
-# classes: build them first with  mvn -q -B -pl ext4 -am verify -DskipTests
+# Needs root, /usr/bin/time and e2fsprogs; jimg runs as ./jimg (JVM start included).
 set -euo pipefail
-[ $# -ge 1 ] || { sed -n '2,9p' "$0"; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,8p' "$0"; exit 2; }
 src=$(readlink -f "$1"); runs=${2:-3}
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 work=$(mktemp -d /tmp/jimg-bench.XXXXXX)
@@ -21,13 +20,8 @@ if [ -f "$src" ]; then
   tar --xattrs --xattrs-include='*' --numeric-owner -xpf "$src" -C "$dir"
 fi
 
-if "$root/jimg" --help 2>/dev/null | grep -qw mkfs; then
-  jimg=("$root/jimg" mkfs ext4 "$work/jimg.img" "$src")
-else
-  (cd "$root" && mvn -q -o -B dependency:build-classpath -pl core -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-  cp="$root/core/target/classes:$root/ext4/target/classes:$root/ext4/target/test-classes:$(cat "$work/cp.txt")"
-  jimg=(java -cp "$cp" dev.jimg.ext4.Ext4BenchMain "$work/jimg.img" "$src" ext4)
-fi
+"$root/jimg" --version >/dev/null # build the jar and its CDS archive outside the timed runs
+jimg=("$root/jimg" mkfs ext4 "$work/jimg.img" "$src")
 
 measure() { # command... ; prints "best_wall_seconds max_rss_kb best_cpu_seconds" (CPU: user + sys)
   local i
