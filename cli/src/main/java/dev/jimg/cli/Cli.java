@@ -6,8 +6,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -97,12 +95,8 @@ public final class Cli {
       if (a.equals(JimgCommand.DEBUG_OPTION)) {
         continue;
       }
-      for (Class<?> verb : JimgCommand.VERBS) {
-        if (verb != HelpCommand.class && verb.getAnnotation(Command.class).name().equals(a)) {
-          return List.of(verb);
-        }
-      }
-      break;
+      int i = JimgCommand.VERB_NAMES.indexOf(a);
+      return i >= 0 ? List.of(JimgCommand.VERBS.get(i)) : JimgCommand.VERBS;
     }
     return JimgCommand.VERBS;
   }

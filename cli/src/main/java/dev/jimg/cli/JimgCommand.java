@@ -51,6 +51,12 @@ final class JimgCommand implements Callable<Integer> {
           DebCommand.class,
           HelpCommand.class);
 
+  /**
+   * The names of {@link #VERBS} but {@code help}, in the same order: looking them up in the
+   * annotations would parse every verb's annotations at each start (a test checks they agree).
+   */
+  static final List<String> VERB_NAMES = List.of("ls", "mkfs", "disk", "build", "deb");
+
   /** The global option that adds stack traces to failures. */
   static final String DEBUG_OPTION = "--debug";
 

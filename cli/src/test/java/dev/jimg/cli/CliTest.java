@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine.HelpCommand;
 
 class CliTest {
   /** The outcome of one run: exit code and both streams. */
@@ -44,6 +45,17 @@ class CliTest {
         }) {
       assertThat(Cli.verbsFor(all)).as(String.join(" ", all)).isEqualTo(JimgCommand.VERBS);
     }
+  }
+
+  @Test
+  void verbNames_matchTheVerbsAnnotations() {
+    for (int i = 0; i < JimgCommand.VERB_NAMES.size(); i++) {
+      assertThat(JimgCommand.VERBS.get(i).getAnnotation(picocli.CommandLine.Command.class).name())
+          .isEqualTo(JimgCommand.VERB_NAMES.get(i));
+    }
+    assertThat(JimgCommand.VERBS)
+        .hasSize(JimgCommand.VERB_NAMES.size() + 1)
+        .endsWith(HelpCommand.class);
   }
 
   /** Each verb, added alone, keeps the global option and its own help. */
