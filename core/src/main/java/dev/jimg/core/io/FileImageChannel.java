@@ -50,9 +50,12 @@ public final class FileImageChannel implements ImageChannel {
   /**
    * Every {@link #FLUSH_EVERY} bytes written, a background thread starts the kernel writing them to
    * disk (fdatasync) while the writer goes on, so the final {@link #force} has less left to wait
-   * for: on a 1.2 GB ext4 image that wait was about a quarter of the run.
+   * for: on a 1.2 GB ext4 image that wait was about a quarter of the run. Every 64 MiB rather than
+   * 256: {@code mkfs ext4} of the 170 MB minbase tar 0.91 -> 0.84 s, of the 670 MB boot rootfs tar
+   * 1.68 -> 1.50 s (means of 10 and 6 alternating runs), a 1.1 GB directory unchanged (1.79 s
+   * median); every 32 MiB was no better.
    */
-  private static final long FLUSH_EVERY = 256L << 20;
+  private static final long FLUSH_EVERY = 64L << 20;
 
   /**
    * Below this many bytes a transfer is a read and a write: the kernel copy's extra system calls
