@@ -123,6 +123,34 @@ class TarSourceCorruptTest {
     return h;
   }
 
+  /**
+   * A directory header claiming data: commons-compress, GNU tar and bsdtar all read the next record
+   * as a header. The file path used to read a stale header again and again (20 phantom entries);
+   * both paths now report the record after the directory.
+   */
+  @Test
+  void open_directoryWithData_corruptAfterTheDirectory() throws IOException {
+    byte[] dirData = new byte[512];
+    Arrays.fill(dirData, (byte) 'D');
+    byte[] rest = tar(List.of(file("d/f")), List.of(utf8("x")));
+    byte[] t = new byte[1024 + rest.length];
+    System.arraycopy(header("d/", TarConstants.LF_DIR, 512), 0, t, 0, 512);
+    System.arraycopy(dirData, 0, t, 512, 512);
+    System.arraycopy(rest, 0, t, 1024, rest.length);
+    CorruptInputException e = bothFail(t, CorruptInputException.class);
+    assertThat(e).hasMessageContaining("after entry 'd/'");
+    assertThat(e.offset()).isEqualTo(512);
+    Path f = tmp.resolve("dir-data.tar");
+    Files.write(f, t);
+    assertThatThrownBy(() -> TarSource.open(f, SourceOptions.defaults()).close())
+        .isInstanceOfSatisfying(
+            CorruptInputException.class,
+            x -> {
+              assertThat(x).hasMessageContaining("after entry 'd/'");
+              assertThat(x.offset()).isEqualTo(512);
+            });
+  }
+
   @Test
   void open_paxHeaderClaimingOneTerabyte_corruptWithoutAllocating() throws IOException {
     byte[] h = header("PaxHeaders/f", TarConstants.LF_PAX_EXTENDED_HEADER_LC, 1L << 40);

@@ -29,6 +29,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -38,6 +39,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -256,6 +259,78 @@ class TarSourceTest {
     try (TarSource s = TarSource.open(f, SourceOptions.defaults())) {
       assertThat(s.spoolFile()).isNull();
       assertThat(s.tree().contains(ImagePath.of("BZh9-not-bzip2"))).isTrue();
+    }
+  }
+
+  /**
+   * A global PAX header applies to every entry after it, not only the first: each entry gets a
+   * parser of its own, except after a global header, whose values only its parser knows.
+   */
+  @Test
+  void read_globalPaxHeader_appliesToEveryLaterEntry_fileAndStream() throws IOException {
+    byte[] records =
+        "12 uid=4242\n20 mtime=1234567890\n25 SCHILY.xattr.user.g=v\n"
+            .getBytes(StandardCharsets.US_ASCII);
+    TarArchiveEntry global =
+        new TarArchiveEntry("pax_global_header", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER);
+    global.setSize(records.length);
+    global.setModTime(java.nio.file.attribute.FileTime.from(Instant.parse("2000-01-01T00:00:00Z")));
+    byte[] header = new byte[512];
+    global.writeEntryHeader(header);
+    byte[] big = new byte[1500];
+    Arrays.fill(big, (byte) 'z');
+    byte[] rest =
+        TarTestSupport.tar(
+            List.of(TarTestSupport.file("a"), TarTestSupport.file("b"), TarTestSupport.file("c")),
+            List.of(new byte[] {'1'}, big, new byte[] {'3', '3'}));
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    whole.write(header);
+    whole.write(Arrays.copyOf(records, 512));
+    whole.write(rest);
+    byte[] t = whole.toByteArray();
+    Path file = tmp.resolve("global.tar");
+    Files.write(file, t);
+    try (TarSource s = TarSource.open(file, SourceOptions.defaults());
+        TarSource st =
+            TarSource.read(new ByteArrayInputStream(t), "stdin", SourceOptions.defaults())) {
+      FileTree fromFile = s.tree();
+      FileTree fromStream = st.tree();
+      for (FileTree tree : List.of(fromFile, fromStream)) {
+        for (String name : List.of("a", "b", "c")) {
+          Entry e = tree.get(ImagePath.of(name));
+          assertThat(e.uid()).as(name).isEqualTo(4242);
+          assertThat(e.mtime().seconds()).as(name).isEqualTo(1_234_567_890L);
+          assertThat(e.xattrs()).as(name).containsExactly(new Xattr("user.g", new byte[] {'v'}));
+        }
+        assertThat(bytes(tree.get(ImagePath.of("b")).content())).isEqualTo(big);
+        assertThat(bytes(tree.get(ImagePath.of("c")).content())).containsExactly('3', '3');
+      }
+      assertThat(fromStream).isEqualTo(fromFile);
+    }
+  }
+
+  /** Bytes after the end-of-archive block (not a whole record) are not part of the archive. */
+  @Test
+  void read_bytesAfterTheLastBlock_ignored_fileAndStream() throws IOException {
+    byte[] big = new byte[700];
+    Arrays.fill(big, (byte) 'q');
+    byte[] t =
+        TarTestSupport.tar(
+            List.of(TarTestSupport.file("x"), TarTestSupport.file("y")),
+            List.of(big, new byte[] {'y'}));
+    // padded to whole 10,240-byte blocks, as tar writes them, then 100 more bytes
+    int blocks = (t.length + TarConstants.DEFAULT_BLKSIZE - 1) / TarConstants.DEFAULT_BLKSIZE;
+    byte[] padded = Arrays.copyOf(t, blocks * TarConstants.DEFAULT_BLKSIZE);
+    byte[] junk = Arrays.copyOf(padded, padded.length + 100);
+    Arrays.fill(junk, padded.length, junk.length, (byte) 'J');
+    Path file = tmp.resolve("junk.tar");
+    Files.write(file, junk);
+    try (TarSource s = TarSource.open(file, SourceOptions.defaults());
+        TarSource st =
+            TarSource.read(new ByteArrayInputStream(junk), "stdin", SourceOptions.defaults())) {
+      assertThat(manifest(s.tree())).isEqualTo(manifest(st.tree()));
+      assertThat(bytes(s.tree().get(ImagePath.of("x")).content())).isEqualTo(big);
+      assertThat(s.tree().get(ImagePath.of("y")).size()).isEqualTo(1);
     }
   }
 
