@@ -38,11 +38,6 @@ final class TarInput extends InputStream {
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private static final int WINDOW = 1 << 16;
   private final byte[] window;
-
-  /** What {@link #skipTo} reads a stream's skipped bytes into (padding: less than a record). */
-  private static final int RECORD_SKIP = 512;
-
-  private byte[] skipBuffer;
   private long windowStart;
   private int windowLength;
 
@@ -85,31 +80,6 @@ final class TarInput extends InputStream {
       throw new IllegalStateException("discard needs a seekable input");
     }
     discard = n;
-  }
-
-  /**
-   * Moves to tar offset {@code offset}, at or after the current position, dropping what lies
-   * between (a stream reads it, a file moves over it) and any pending {@link #discard}.
-   */
-  void skipTo(long offset) throws IOException {
-    if (offset < position) {
-      throw new IllegalStateException("cannot move back from " + position + " to " + offset);
-    }
-    discard = 0;
-    if (channel != null) {
-      position = Math.max(position, Math.min(offset, channelSize));
-      return;
-    }
-    if (skipBuffer == null) {
-      skipBuffer = new byte[RECORD_SKIP];
-    }
-    while (position < offset) {
-      int r = stream.read(skipBuffer, 0, (int) Math.min(skipBuffer.length, offset - position));
-      if (r < 0) {
-        return;
-      }
-      position += r;
-    }
   }
 
   /** Starts recording the header of the entry that starts at {@code entryOffset}. */
@@ -156,11 +126,20 @@ final class TarInput extends InputStream {
       discard -= n;
       return n;
     }
-    int n;
-    if (channel != null) {
-      n = readBuffered(b, off, len);
-    } else {
-      n = stream.read(b, off, len);
+    // as many bytes as asked for, unless the input ends: commons-compress takes a short read of a
+    // sparse entry's extent for its end and moves on to the next one, which put a sparse file's
+    // data out of step when the tar came through a pipe or a decompressor
+    int n = 0;
+    while (n < len) {
+      int r =
+          channel != null ? readBuffered(b, off + n, len - n) : stream.read(b, off + n, len - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    if (n == 0) {
+      n = -1;
     }
     if (n > 0) {
       if (inHeader && headerBytes == 0) {

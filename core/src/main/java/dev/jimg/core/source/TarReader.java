@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveStructSparse;
 import org.apache.commons.compress.archivers.tar.TarConstants;
-import org.apache.commons.compress.archivers.tar.TarUtils;
 
 /**
  * Reads the entries of one (decompressed) tar into a {@link FileTreeBuilder}. Headers are parsed by
@@ -46,7 +44,6 @@ import org.apache.commons.compress.archivers.tar.TarUtils;
  */
 final class TarReader {
   private static final int RECORD = 512;
-  private static final int TYPEFLAG_OFFSET = 156;
   private static final String SCHILY_XATTR = "SCHILY.xattr.";
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
   private static final String PAX_PATH = "path";
@@ -83,28 +80,19 @@ final class TarReader {
     this.copyBuffer = input.seekable() ? null : new byte[1 << 16];
   }
 
-  /**
-   * Reads every entry and builds the tree.
-   *
-   * <p>Each entry gets a new commons-compress parser, positioned at its header: one that has
-   * returned an entry first skips what is left of it and its padding through commons-io, which
-   * allocates a new 8 KiB buffer for each (two per entry: 120 MB of garbage for the 8,743-entry
-   * minbase tar). Positioning it ourselves also drops data marked to be passed over that the parser
-   * never read (a directory's), which a reused parser took for the next header's bytes and so read
-   * a stale header again. A global PAX header ({@code g}) applies to the entries after it, and only
-   * the parser that read it knows its values: from there on, that parser reads the rest.
-   */
+  /** Reads every entry and builds the tree. */
   FileTree read() throws IOException {
-    TarArchiveInputStream tar = new Parser(input, 0);
-    boolean keepParser = false;
+    TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            input,
+            TarConstants.DEFAULT_BLKSIZE,
+            TarConstants.DEFAULT_RCDSIZE,
+            StandardCharsets.ISO_8859_1.name(),
+            false);
     long entryOffset = 0;
     String lastName = null;
     int entries = 0;
     while (true) {
-      if (entries > 0 && !keepParser) {
-        input.skipTo(entryOffset);
-        tar = new Parser(input, entryOffset);
-      }
       input.beginHeader(entryOffset);
       TarArchiveEntry e;
       try {
@@ -133,7 +121,6 @@ final class TarReader {
         checkEnd(captured.length, entries);
         break;
       }
-      keepParser = keepParser || hasGlobalHeader(captured, capturedStart);
       entries++;
       long dataStart = input.position();
       Map<String, byte[]> raw = TarPaxRecords.scan(captured, capturedStart);
@@ -164,45 +151,6 @@ final class TarReader {
     } catch (TreeConflictException x) {
       throw new TreeConflictException(name + ": " + x.getMessage());
     }
-  }
-
-  /**
-   * A commons-compress parser that starts at tar offset {@code start}. It counts bytes from the
-   * archive's start, as one parser from offset 0 would, so that after the end-of-archive records it
-   * passes over the rest of the same 10,240-byte block.
-   */
-  private static final class Parser extends TarArchiveInputStream {
-    private final long start;
-
-    Parser(InputStream in, long start) {
-      super(
-          in,
-          TarConstants.DEFAULT_BLKSIZE,
-          TarConstants.DEFAULT_RCDSIZE,
-          StandardCharsets.ISO_8859_1.name(),
-          false);
-      this.start = start;
-    }
-
-    @Override
-    public long getBytesRead() {
-      return start + super.getBytesRead();
-    }
-  }
-
-  /**
-   * Whether the headers read for one entry include a global PAX header: a record-aligned block with
-   * a valid header checksum and type {@code g}.
-   */
-  private static boolean hasGlobalHeader(byte[] captured, long start) {
-    int first = (int) Math.floorMod(-start, (long) RECORD);
-    for (int at = first; at + RECORD <= captured.length; at += RECORD) {
-      if (captured[at + TYPEFLAG_OFFSET] == TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER
-          && TarUtils.verifyCheckSum(Arrays.copyOfRange(captured, at, at + RECORD))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private void checkEnd(int trailer, int entries) throws CorruptInputException {
@@ -288,7 +236,14 @@ final class TarReader {
       case REGULAR -> b.content(content(tar, e, offset, dataStart, display));
       default -> {}
     }
-    if (type != EntryType.REGULAR && input.seekable() && e.getSize() > 0 && !e.isSparse()) {
+    // commons-compress reads no data of a directory (GNU tar and bsdtar do not either: the next
+    // record is the next header), so none is marked to be passed over: a pending discard was taken
+    // for that header's bytes and the parser re-read a stale header (20 phantom entries)
+    if (type != EntryType.REGULAR
+        && type != EntryType.DIRECTORY
+        && input.seekable()
+        && e.getSize() > 0
+        && !e.isSparse()) {
       input.discard(e.getSize());
     }
     put(path, b.build(), offset);
