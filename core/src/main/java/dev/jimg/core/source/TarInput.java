@@ -132,7 +132,9 @@ final class TarInput extends InputStream {
     int n = 0;
     while (n < len) {
       int r =
-          channel != null ? readBuffered(b, off + n, len - n) : stream.read(b, off + n, len - n);
+          channel != null
+              ? readBuffered(b, off + n, len - n, position + n)
+              : stream.read(b, off + n, len - n);
       if (r < 0) {
         break;
       }
@@ -163,25 +165,25 @@ final class TarInput extends InputStream {
   }
 
   /**
-   * Reads from the file through a read-ahead window: commons-compress reads PAX records a byte at a
-   * time, which would otherwise be one system call per byte.
+   * Reads from the file at tar offset {@code at} through a read-ahead window: commons-compress
+   * reads PAX records a byte at a time, which would otherwise be one system call per byte.
    */
-  private int readBuffered(byte[] b, int off, int len) throws IOException {
-    if (position < windowStart || position >= windowStart + windowLength) {
+  private int readBuffered(byte[] b, int off, int len, long at) throws IOException {
+    if (at < windowStart || at >= windowStart + windowLength) {
       if (len >= WINDOW) {
-        return channel.read(ByteBuffer.wrap(b, off, len), position);
+        return channel.read(ByteBuffer.wrap(b, off, len), at);
       }
       ByteBuffer buf = ByteBuffer.wrap(window);
-      int r = channel.read(buf, position);
+      int r = channel.read(buf, at);
       if (r < 0) {
         return -1;
       }
-      windowStart = position;
+      windowStart = at;
       windowLength = r;
     }
-    int at = (int) (position - windowStart);
-    int n = Math.min(len, windowLength - at);
-    System.arraycopy(window, at, b, off, n);
+    int from = (int) (at - windowStart);
+    int n = Math.min(len, windowLength - from);
+    System.arraycopy(window, from, b, off, n);
     return n;
   }
 

@@ -367,6 +367,38 @@ class TarSourceTest {
     }
   }
 
+  /**
+   * A tar of a few MB with entries of many sizes, so that headers and padding fall across the
+   * boundaries of the in-place reader's 64 KiB read-ahead window: the file and the stream agree.
+   */
+  @Test
+  void read_manyEntriesAcrossReadAheadWindows_fileEqualsStream() throws IOException {
+    List<TarArchiveEntry> entries = new ArrayList<>();
+    List<byte[]> datas = new ArrayList<>();
+    long x = 12345;
+    for (int i = 0; i < 400; i++) {
+      x = x * 6364136223846793005L + 1442695040888963407L;
+      int size = (int) ((x >>> 33) % 20_000);
+      byte[] data = new byte[size];
+      Arrays.fill(data, (byte) i);
+      entries.add(TarTestSupport.file(String.format(java.util.Locale.ROOT, "d/f%03d", i)));
+      datas.add(data);
+    }
+    byte[] t = TarTestSupport.tar(entries, datas);
+    Path file = tmp.resolve("many.tar");
+    Files.write(file, t);
+    try (TarSource s = TarSource.open(file, SourceOptions.defaults());
+        TarSource st =
+            TarSource.read(new ByteArrayInputStream(t), "stdin", SourceOptions.defaults())) {
+      assertThat(s.tree().size()).isEqualTo(402);
+      assertThat(manifest(s.tree())).isEqualTo(manifest(st.tree()));
+      for (int i = 0; i < 400; i++) {
+        ImagePath p = ImagePath.of(String.format(java.util.Locale.ROOT, "d/f%03d", i));
+        assertThat(bytes(s.tree().get(p).content())).as(p.toString()).isEqualTo(datas.get(i));
+      }
+    }
+  }
+
   @Test
   void read_stream_equalsPositionalFileResult() throws IOException {
     for (String f : List.of("tree-posix.tar.xz", "tree-gnu.tar.gz", "tree-bsdtar.tar.zst")) {
