@@ -9,6 +9,7 @@ import dev.jimg.core.Sizes;
 import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.UnsupportedEntryException;
 import dev.jimg.core.io.ImageChannel;
+import dev.jimg.core.io.ParallelWrites;
 import dev.jimg.core.progress.ProgressEvent;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.Identities;
@@ -22,7 +23,6 @@ import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.CharBuffer;
@@ -75,7 +75,14 @@ public final class FatWriter implements FilesystemWriter {
   public static final int MAX_DIRECTORY_ENTRIES = 65_536;
 
   private static final int MAX_SYMLINK_HOPS = 40;
-  private static final int COPY_BUFFER = 1 << 20;
+
+  /**
+   * Threads copying file contents, as in the ext4 writer: the kernel copies bytes that lie in a
+   * host file, two copies keep both cores of a small machine busy, and the image does not depend on
+   * it.
+   */
+  private static final int COPY_THREADS = 2;
+
   private static final int MAX_LISTED = 20;
 
   private final FatOptions options;
@@ -453,7 +460,7 @@ public final class FatWriter implements FilesystemWriter {
     private long nextCluster = 2;
     private long dataBytes;
     private long dataDone;
-    private byte[] copyBuffer = new byte[0];
+    private ParallelWrites copies;
 
     Emitter(BootSector b, Node root, ImageChannel ch, ProgressListener progress) {
       this.b = b;
@@ -471,7 +478,11 @@ public final class FatWriter implements FilesystemWriter {
       writeBootSectors(free);
       writeFats();
       progress.onProgress(ProgressEvent.bytes("writing file data", 0, dataBytes));
-      writeDirectory(root, null);
+      try (ParallelWrites writes = ParallelWrites.into(ch, COPY_THREADS, "jimg-fat-copy")) {
+        copies = writes;
+        writeDirectory(root, null);
+        writes.finish();
+      }
       progress.onProgress(ProgressEvent.bytes("writing file data", dataDone, dataBytes));
     }
 
@@ -624,31 +635,22 @@ public final class FatWriter implements FilesystemWriter {
       }
     }
 
+    /**
+     * Queues the copy of {@code f}'s bytes to its clusters (one run: files are allocated
+     * contiguously); {@link Content#copyTo} lets the kernel copy bytes that lie in a host file.
+     */
     private void copy(Node f) throws IOException {
       long at = b.clusterOffset(f.firstCluster);
       long size = f.size();
-      if (copyBuffer.length < Math.min(COPY_BUFFER, size)) {
-        // one buffer for all files, grown to the largest chunk needed: a new one per file was as
-        // much garbage as the tree has content, which a fresh JVM pays for in page faults
-        copyBuffer = new byte[(int) Math.min(COPY_BUFFER, size)];
-      }
-      byte[] buf = copyBuffer;
-      long done = 0;
-      try (InputStream in = f.content.open()) {
-        while (done < size) {
-          int want = (int) Math.min(buf.length, size - done);
-          int got = in.readNBytes(buf, 0, want);
-          if (got < want) {
-            throw new CorruptInputException(
-                f.path.toString(),
-                done + got,
-                "content ended after " + (done + got) + " of " + size + " bytes");
-          }
-          ch.write(ByteBuffer.wrap(buf, 0, got), at + done);
-          done += got;
-          dataDone += got;
-        }
-      }
+      copies.submit(
+          () -> {
+            long got = f.content.copyTo(0, size, ch, at);
+            if (got < size) {
+              throw new CorruptInputException(
+                  f.path.toString(), got, "content ended after " + got + " of " + size + " bytes");
+            }
+          });
+      dataDone += size;
       progress.onProgress(ProgressEvent.bytes("writing file data", dataDone, dataBytes));
     }
   }
