@@ -16,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * The training run behind the launcher's class-data-sharing archive: runs the common commands once,
- * in one JVM, so that the archive dumped at its exit holds the classes each of them loads. A run of
- * {@code jimg mkfs ext4} then starts with its writer's classes already parsed and verified.
+ * in one JVM, so that the class list it leaves (and the archive made from it) holds the classes
+ * each of them loads. A run of {@code jimg mkfs ext4} then starts with its writer's classes already
+ * parsed and verified.
  *
  * <p>Not part of the command line; the launcher runs it as {@code java -XX:DumpLoadedClassList=LIST
  * -cp jimg.jar dev.jimg.cli.CdsTraining TAR}, then dumps the listed classes into a static archive.
