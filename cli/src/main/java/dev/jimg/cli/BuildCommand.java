@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
 /** {@code jimg build}: a whole (bootable) system disk from one spec. */
 @Command(
     name = "build",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {

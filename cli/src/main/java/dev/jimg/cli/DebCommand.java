@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 /** {@code jimg deb}: looks into Debian packages without dpkg. */
 @Command(
     name = "deb",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     synopsisSubcommandLabel = "COMMAND",
@@ -40,6 +41,7 @@ final class DebCommand implements Callable<Integer> {
   /** {@code jimg deb info}: like {@code dpkg-deb --info}. */
   @Command(
       name = "info",
+      addMethodSubcommands = false,
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
       description = {
@@ -62,6 +64,7 @@ final class DebCommand implements Callable<Integer> {
   /** {@code jimg deb contents}: like {@code dpkg-deb --contents}. */
   @Command(
       name = "contents",
+      addMethodSubcommands = false,
       mixinStandardHelpOptions = true,
       versionProvider = VersionProvider.class,
       description = {

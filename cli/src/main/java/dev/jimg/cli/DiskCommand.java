@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 /** {@code jimg disk}: a partitioned disk image from a YAML spec. */
 @Command(
     name = "disk",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {

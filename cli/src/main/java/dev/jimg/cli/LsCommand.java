@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
 /** {@code jimg ls}: lists the tree that one or more layered sources make. */
 @Command(
     name = "ls",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {

@@ -50,6 +50,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(
     name = "mkfs",
+    addMethodSubcommands = false,
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
