@@ -399,6 +399,50 @@ class TarSourceTest {
     }
   }
 
+  /**
+   * Large files (their data skipped in place, so the reader jumps past the read-ahead window) each
+   * followed by an entry whose PAX header is larger than what is read ahead after such a jump: the
+   * file and the stream agree, xattrs and contents included.
+   */
+  @Test
+  void read_largeFilesThenLargePaxHeaders_fileEqualsStream() throws IOException {
+    List<TarArchiveEntry> entries = new ArrayList<>();
+    List<byte[]> datas = new ArrayList<>();
+    String big = "x".repeat(9_000);
+    for (int i = 0; i < 12; i++) {
+      byte[] data = new byte[70_000 + i * 13_001];
+      Arrays.fill(data, (byte) (i + 1));
+      entries.add(TarTestSupport.file(String.format(java.util.Locale.ROOT, "big%02d", i)));
+      datas.add(data);
+      TarArchiveEntry tagged =
+          TarTestSupport.file(String.format(java.util.Locale.ROOT, "tagged%02d", i));
+      tagged.addPaxHeader("SCHILY.xattr.user.big", big.substring(0, 3_000 + i * 500));
+      entries.add(tagged);
+      datas.add(new byte[] {(byte) i});
+    }
+    byte[] t = TarTestSupport.tar(entries, datas);
+    Path file = tmp.resolve("jumps.tar");
+    Files.write(file, t);
+    try (TarSource s = TarSource.open(file, SourceOptions.defaults());
+        TarSource st =
+            TarSource.read(new ByteArrayInputStream(t), "stdin", SourceOptions.defaults())) {
+      assertThat(s.tree().size()).isEqualTo(25);
+      assertThat(manifest(s.tree())).isEqualTo(manifest(st.tree()));
+      for (int i = 0; i < 12; i++) {
+        ImagePath b = ImagePath.of(String.format(java.util.Locale.ROOT, "big%02d", i));
+        assertThat(bytes(s.tree().get(b).content())).as(b.toString()).isEqualTo(datas.get(2 * i));
+        ImagePath g = ImagePath.of(String.format(java.util.Locale.ROOT, "tagged%02d", i));
+        assertThat(s.tree().get(g).xattrs())
+            .as(g.toString())
+            .containsExactly(
+                new Xattr(
+                    "user.big",
+                    big.substring(0, 3_000 + i * 500).getBytes(StandardCharsets.UTF_8)));
+        assertThat(bytes(s.tree().get(g).content())).isEqualTo(new byte[] {(byte) i});
+      }
+    }
+  }
+
   @Test
   void read_stream_equalsPositionalFileResult() throws IOException {
     for (String f : List.of("tree-posix.tar.xz", "tree-gnu.tar.gz", "tree-bsdtar.tar.zst")) {
