@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Compares jimg's ext4 writer with `mke2fs -t ext4 -b 4096 -d DIR` on the same input: best wall time of
-# RUNS runs each (JVM start included for jimg), best CPU time (user + sys), peak RSS, and the
-# ratios jimg/mke2fs. Both images get
-# the same size (jimg's planned size) and are checked with e2fsck -fn once.
+# Compares jimg's ext4 writer with `mke2fs -t ext4 -b 4096 -d DIR` on the same input: the two take
+# turns for RUNS runs each (JVM start included for jimg); prints the best wall time, the best CPU
+# time (user + sys) and the peak RSS of each, and the ratios jimg/mke2fs. Both images get the same
+# size (jimg's planned size); jimg's is checked with e2fsck -fn once.
 # usage: bench/ext4-vs-mke2fs.sh SOURCE [RUNS]
 #   SOURCE: a directory or a tar (a tar is extracted once for mke2fs, which needs a directory; jimg
 #   reads the tar itself)
@@ -23,22 +23,32 @@ fi
 "$root/jimg" --version >/dev/null # build the jar and its CDS archive outside the timed runs
 jimg=("$root/jimg" mkfs ext4 "$work/jimg.img" "$src")
 
-measure() { # command... ; prints "best_wall_seconds max_rss_kb best_cpu_seconds" (CPU: user + sys)
-  local i
-  : > "$work/all"
-  for ((i = 0; i < runs; i++)); do
-    rm -f "$work/jimg.img" "$work/mke2fs.img"
-    /usr/bin/time -f '%e %M %U %S' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
-    cat "$work/t" >> "$work/all"
-  done
-  echo "$(sort -n "$work/all" | head -1 | cut -d' ' -f1,2) $(awk '{print $3 + $4}' "$work/all" | sort -n | head -1)"
+# run NAME command... : one timed run, appended to $work/NAME as "wall_s max_rss_kb user_s sys_s"
+run() {
+  local name=$1
+  shift
+  rm -f "$work/jimg.img" "$work/mke2fs.img"
+  /usr/bin/time -f '%e %M %U %S' -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+  cat "$work/t" >> "$work/$name"
+}
+best() { # NAME ; prints "best_wall_seconds max_rss_kb best_cpu_seconds" (CPU: user + sys)
+  echo "$(sort -n "$work/$1" | head -1 | cut -d' ' -f1,2) $(awk '{print $3 + $4}' "$work/$1" | sort -n | head -1)"
 }
 
-read -r jt jr jc < <(measure "${jimg[@]}")
+# One untimed run gives the image size (mke2fs gets the same) and warms the page cache; then the two
+# tools take turns, so a machine whose speed drifts (a shared VM) slows both alike.
+"${jimg[@]}" >/dev/null
 size=$(stat -c %s "$work/jimg.img")
 e2fsck -fn "$work/jimg.img" >/dev/null 2>&1 || echo "bench: e2fsck found problems in jimg's image" >&2
 blocks=$((size / 4096))
-read -r mt mr mc < <(measure mke2fs -q -F -t ext4 -b 4096 -d "$dir" "$work/mke2fs.img" "$blocks")
+: > "$work/jimg"
+: > "$work/mke2fs"
+for ((i = 0; i < runs; i++)); do
+  run jimg "${jimg[@]}"
+  run mke2fs mke2fs -q -F -t ext4 -b 4096 -d "$dir" "$work/mke2fs.img" "$blocks"
+done
+read -r jt jr jc < <(best jimg)
+read -r mt mr mc < <(best mke2fs)
 printf 'input:   %s (%s entries)\n' "$src" "$(find "$dir" | wc -l)"
 printf 'size:    %s bytes\n' "$size"
 printf 'jimg:    %6.2f s wall  %6.2f s CPU  %8d KB peak RSS\n' "$jt" "$jc" "$jr"
