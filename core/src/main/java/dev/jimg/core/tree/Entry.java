@@ -47,14 +47,18 @@ public final class Entry {
     this.mtime = b.mtime;
     this.atime = b.atime;
     this.ctime = b.ctime;
-    List<Xattr> sorted = new ArrayList<>(b.xattrs);
-    sorted.sort(Xattr.BY_NAME);
-    for (int i = 1; i < sorted.size(); i++) {
-      if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
-        throw new IllegalArgumentException("xattr given twice: " + sorted.get(i).name());
+    if (b.xattrs.isEmpty()) {
+      this.xattrs = List.of();
+    } else {
+      List<Xattr> sorted = new ArrayList<>(b.xattrs);
+      sorted.sort(Xattr.BY_NAME);
+      for (int i = 1; i < sorted.size(); i++) {
+        if (sorted.get(i).name().equals(sorted.get(i - 1).name())) {
+          throw new IllegalArgumentException("xattr given twice: " + sorted.get(i).name());
+        }
       }
+      this.xattrs = List.copyOf(sorted);
     }
-    this.xattrs = List.copyOf(sorted);
     this.content = b.content;
     this.symlinkTarget = b.symlinkTarget;
     this.hardlinkTarget = b.hardlinkTarget;
@@ -344,11 +348,19 @@ public final class Entry {
         case HARDLINK -> require(hardlinkTarget != null, "a hard link needs a target path");
         default -> {}
       }
-      require(type == EntryType.REGULAR || content == null, type + " cannot have content");
-      require(type == EntryType.SYMLINK || symlinkTarget == null, type + " cannot have a target");
-      require(
-          type == EntryType.HARDLINK || hardlinkTarget == null, type + " cannot be a hard link");
-      require(type.isDevice() || (devMajor == 0 && devMinor == 0), type + " has no device numbers");
+      // the messages are made only on failure: this runs once per entry of every tree
+      if (type != EntryType.REGULAR && content != null) {
+        throw new IllegalArgumentException(type + " cannot have content");
+      }
+      if (type != EntryType.SYMLINK && symlinkTarget != null) {
+        throw new IllegalArgumentException(type + " cannot have a target");
+      }
+      if (type != EntryType.HARDLINK && hardlinkTarget != null) {
+        throw new IllegalArgumentException(type + " cannot be a hard link");
+      }
+      if (!type.isDevice() && (devMajor != 0 || devMinor != 0)) {
+        throw new IllegalArgumentException(type + " has no device numbers");
+      }
       return new Entry(this);
     }
 
