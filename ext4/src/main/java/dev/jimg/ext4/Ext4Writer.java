@@ -308,6 +308,7 @@ public final class Ext4Writer implements FilesystemWriter {
         throws IOException {
       int isz = opt.inodeSize();
       long done = 0;
+      ContentBatch batch = null;
       for (int i = 0; i < plan.nodes.size(); i++) {
         TreePlan.Node n = plan.nodes.get(i);
         List<ExtentTree.Mapping> maps = l.mappings.get(i);
@@ -323,7 +324,21 @@ public final class Ext4Writer implements FilesystemWriter {
         inode.size = n.size;
         long blocksUsed = n.dataBlocks() + l.treeBlocks.get(i).length;
         switch (n.type) {
-          case REGULAR -> copies.submit(() -> writeContent(n, maps));
+          case REGULAR -> {
+            if (batchable(n, maps)) {
+              long position = maps.get(0).physical() * bs;
+              long span = (long) maps.get(0).len() * bs;
+              if (batch == null || !batch.continues(position, span)) {
+                if (batch != null) {
+                  copies.submit(batch);
+                }
+                batch = new ContentBatch(ch, position);
+              }
+              batch.add(n, position, span);
+            } else {
+              copies.submit(() -> writeContent(n, maps));
+            }
+          }
           case DIRECTORY -> writeBlocks(n.dirBlocks, maps);
           case SYMLINK -> {
             if (n.fastSymlink()) {
@@ -369,6 +384,9 @@ public final class Ext4Writer implements FilesystemWriter {
         }
         done += n.dataBlocks();
         progress.onProgress(ProgressEvent.bytes(phase, done * bs, total * bs));
+      }
+      if (batch != null) {
+        copies.submit(batch);
       }
     }
 
@@ -534,6 +552,18 @@ public final class Ext4Writer implements FilesystemWriter {
      * Copies each mapped run of the file's bytes to its blocks; {@link
      * dev.jimg.core.tree.Content#copyTo} lets the kernel copy bytes that lie in a host file.
      */
+    /**
+     * Whether a file's content can join a {@link ContentBatch}: small, not sparse, and stored in
+     * one run of blocks from its first byte.
+     */
+    private boolean batchable(TreePlan.Node n, List<ExtentTree.Mapping> maps) {
+      if (n.size <= 0 || n.size > ContentBatch.MAX_FILE || maps.size() != 1) {
+        return false;
+      }
+      ExtentTree.Mapping m = maps.get(0);
+      return m.logical() == 0 && (long) m.len() * bs >= n.size && !n.meta.content().isSparse();
+    }
+
     private void writeContent(TreePlan.Node n, List<ExtentTree.Mapping> maps) throws IOException {
       long size = n.size;
       for (ExtentTree.Mapping m : maps) {

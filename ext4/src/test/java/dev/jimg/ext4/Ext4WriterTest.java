@@ -4,6 +4,7 @@ package dev.jimg.ext4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.UnsupportedEntryException;
@@ -42,6 +43,38 @@ class Ext4WriterTest {
     FileTree tree = ExtImages.everything();
     Path image = ExtImages.write("ext4", Map.of(), tree, tmp.resolve("a.img"));
     ExtImages.assertCleanAndMountsAs(image, tree, true);
+  }
+
+  /**
+   * Host files that shrink after the tree was read: a small one (copied with its neighbours in one
+   * batch) and a large one (copied on its own) each fail the write, naming the file's path in the
+   * image and how much of it there was.
+   */
+  @Test
+  void write_hostFileShrankAfterReading_failsNamingTheFile() throws Exception {
+    for (int shrink : new int[] {1, 3}) {
+      Path dir = Files.createDirectories(tmp.resolve("host" + shrink));
+      int[] sizes = {2_000, 3_000, 100, 300_000};
+      FileTreeBuilder b = new FileTreeBuilder();
+      Path shrunk = null;
+      for (int i = 0; i < sizes.length; i++) {
+        Path f = dir.resolve("f" + i);
+        Files.write(f, new byte[sizes[i]]);
+        b.put(
+            ImagePath.of("f" + i),
+            ExtImages.file(0644, ExtImages.t(1, 0), Content.ofFile(f, sizes[i])).build());
+        if (i == shrink) {
+          shrunk = f;
+        }
+      }
+      FileTree tree = b.build();
+      Files.write(shrunk, new byte[1_000]);
+      assertThatThrownBy(
+              () -> ExtImages.write("ext4", Map.of(), tree, tmp.resolve("s" + shrink + ".img")))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageStartingWith("f" + shrink + " at byte 1000: ")
+          .hasMessageContaining("content ended after 1000 of " + sizes[shrink] + " bytes");
+    }
   }
 
   @Test

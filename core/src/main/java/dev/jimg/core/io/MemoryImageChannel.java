@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
@@ -44,6 +46,39 @@ public final class MemoryImageChannel implements ImageChannel {
     ensureCapacity(end);
     src.get(bytes, (int) position, n);
     size = Math.max(size, end);
+  }
+
+  /** Reads {@code src} straight into the channel's array (no intermediate buffer). */
+  @Override
+  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
+      throws IOException {
+    if (count < 0 || position < 0 || position > MAX_SIZE - count) {
+      throw new ChannelBoundsException(
+          "memory image: a transfer of "
+              + count
+              + " bytes at offset "
+              + position
+              + " passes "
+              + MAX_SIZE);
+    }
+    ensureCapacity((int) (position + count));
+    int at = (int) position;
+    long done = 0;
+    while (done < count) {
+      int n = src.read(ByteBuffer.wrap(bytes, at + (int) done, (int) (count - done)), srcPosition);
+      if (n < 0) {
+        break;
+      }
+      done += n;
+      srcPosition += n;
+    }
+    size = Math.max(size, at + (int) done);
+    return done;
+  }
+
+  /** Writes bytes {@code [0, size())} to {@code target} at {@code position}, without a copy. */
+  public void writeTo(ImageChannel target, long position) throws IOException {
+    target.write(ByteBuffer.wrap(bytes, 0, size), position);
   }
 
   private void ensureCapacity(int needed) {
