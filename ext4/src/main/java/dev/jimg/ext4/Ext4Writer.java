@@ -4,6 +4,7 @@ package dev.jimg.ext4;
 import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.Sizes;
+import dev.jimg.core.io.ContentBatch;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.io.ParallelWrites;
 import dev.jimg.core.progress.ProgressEvent;
@@ -334,7 +335,7 @@ public final class Ext4Writer implements FilesystemWriter {
                 }
                 batch = new ContentBatch(ch, position);
               }
-              batch.add(n, position, span);
+              batch.add(n.meta.content(), n.path, position, span);
             } else {
               copies.submit(() -> writeContent(n, maps));
             }

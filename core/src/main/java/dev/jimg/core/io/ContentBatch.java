@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.tree.Content;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The contents of small files that lie back to back in an image, read into one buffer and written
+ * with one call. A rootfs has thousands of files of a few KiB; a read and a write of each made most
+ * of the copy threads' time on a tree of many small files, and two threads writing one file wait
+ * for each other in the kernel (the file's lock), so fewer, larger writes win. The bytes written
+ * are the same; what lies between one file's end and the next file's start (the tail of its last
+ * block or cluster) is written as zeros.
+ *
+ * <p>Filled by one thread ({@link #continues}, {@link #add}), then run once, as a {@link
+ * ParallelWrites.Write}, on any thread.
+ */
+public final class ContentBatch implements ParallelWrites.Write {
+  /** Largest file a batch takes; larger ones are worth a kernel copy of their own. */
+  public static final long MAX_FILE = 64 * 1024;
+
+  /** Largest span of image bytes one batch covers. */
+  public static final long MAX_BYTES = 1 << 20;
+
+  private final ImageChannel target;
+  private final long start;
+  private long end;
+  private final List<Content> contents = new ArrayList<>();
+  private final List<Object> names = new ArrayList<>();
+  private long[] positions = new long[16];
+
+  /** A batch that writes into {@code target} from image byte {@code start}. */
+  public ContentBatch(ImageChannel target, long start) {
+    this.target = target;
+    this.start = start;
+    this.end = start;
+  }
+
+  /**
+   * Whether a file stored at image bytes {@code [position, position + span)} continues this batch:
+   * it starts where the last one's space ends and the batch stays within {@link #MAX_BYTES}.
+   */
+  public boolean continues(long position, long span) {
+    return position == end && end + span - start <= MAX_BYTES;
+  }
+
+  /**
+   * Adds the whole of {@code content} (at most {@link #MAX_FILE} bytes) at image byte {@code
+   * position}, followed by zeros up to {@code position + span}; {@code name} (its {@code toString})
+   * names the file if its content turns out shorter than its size.
+   */
+  public void add(Content content, Object name, long position, long span) {
+    if (content.size() > MAX_FILE || content.size() > span || position < end) {
+      throw new IllegalArgumentException(
+          name + ": " + content.size() + " bytes in " + span + " at " + position);
+    }
+    int i = contents.size();
+    if (i == positions.length) {
+      positions = Arrays.copyOf(positions, i * 2);
+    }
+    contents.add(content);
+    names.add(name);
+    positions[i] = position;
+    end = position + span;
+  }
+
+  @Override
+  public void run() throws IOException {
+    MemoryImageChannel buffer = new MemoryImageChannel();
+    buffer.setSize(end - start);
+    for (int i = 0; i < contents.size(); i++) {
+      long size = contents.get(i).size();
+      long got = contents.get(i).copyTo(0, size, buffer, positions[i] - start);
+      if (got < size) {
+        throw new CorruptInputException(
+            names.get(i).toString(), got, "content ended after " + got + " of " + size + " bytes");
+      }
+    }
+    buffer.writeTo(target, start);
+  }
+}
