@@ -101,7 +101,7 @@ public record SquashfsOptions(
     m.put(COMPRESSION, "zstd (default), xz, gzip, lz4 or none");
     m.put(
         LEVEL,
-        "compression level (zstd 1-22, default 15; xz 0-9, default 6; gzip 1-9, default 9;"
+        "compression level (zstd 1-22, default 15; xz 0-9, default 6; gzip 1-9, default 8;"
             + " lz4 0 fast (default) or 1-12 HC)");
     m.put(BLOCK_SIZE, "data block size, a power of two from 4K to 1M (default 128K)");
     m.put(THREADS, "compressor threads (default: all cores); the image does not depend on it");
