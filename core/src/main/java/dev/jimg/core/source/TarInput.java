@@ -39,16 +39,19 @@ final class TarInput extends InputStream {
   private static final int WINDOW = 1 << 16;
 
   /**
-   * What a refill reads after a jump of at least {@link #WINDOW} bytes (the data of a large file,
-   * left in place): the padding, the next header and usual PAX records, not 64 KiB of file data.
+   * What a refill reads after a gap (file data left in place and skipped): the padding, the next
+   * header and usual PAX records. Reads that follow on from the window double this, up to {@link
+   * #WINDOW}, for runs of headers without data (directories, links, empty files) and long PAX
+   * records.
    */
-  private static final int AFTER_JUMP = 1 << 12;
+  private static final int AFTER_GAP = 1 << 12;
 
   /** Direct, so a read lands in it without the JDK's copy through a temporary direct buffer. */
   private final ByteBuffer window;
 
   private long windowStart;
   private int windowLength;
+  private int lastRefill;
 
   private TarInput(String name, FileChannel channel, long channelSize, InputStream stream) {
     this.name = name;
@@ -176,9 +179,9 @@ final class TarInput extends InputStream {
   /**
    * Reads from the file at tar offset {@code at} through a read-ahead window: commons-compress
    * reads PAX records a byte at a time, which would otherwise be one system call per byte. After a
-   * large file's data was skipped, only {@link #AFTER_JUMP} bytes are read ahead: a rootfs tar has
-   * thousands of such files, and 64 KiB read for each to use one header made a third of the time
-   * spent reading the headers.
+   * gap only {@link #AFTER_GAP} bytes are read ahead: reading 64 KiB after each file whose data was
+   * skipped to use one header of it had copied the whole archive, data included, through the
+   * window.
    */
   private int readBuffered(byte[] b, int off, int len, long at) throws IOException {
     long windowEnd = windowStart + windowLength;
@@ -186,14 +189,16 @@ final class TarInput extends InputStream {
       if (len >= WINDOW) {
         return channel.read(ByteBuffer.wrap(b, off, len), at);
       }
-      boolean jumped = at - windowEnd >= WINDOW || at < windowStart;
-      window.clear().limit(jumped ? Math.max(AFTER_JUMP, len) : WINDOW);
+      int refill = at == windowEnd && lastRefill > 0 ? Math.min(WINDOW, 2 * lastRefill) : AFTER_GAP;
+      refill = Math.max(refill, len);
+      window.clear().limit(refill);
       int r = channel.read(window, at);
       if (r < 0) {
         return -1;
       }
       windowStart = at;
       windowLength = r;
+      lastRefill = refill;
     }
     int from = (int) (at - windowStart);
     int n = Math.min(len, windowLength - from);
