@@ -550,10 +550,6 @@ public final class Ext4Writer implements FilesystemWriter {
     }
 
     /**
-     * Copies each mapped run of the file's bytes to its blocks; {@link
-     * dev.jimg.core.tree.Content#copyTo} lets the kernel copy bytes that lie in a host file.
-     */
-    /**
      * Whether a file's content can join a {@link ContentBatch}: small, not sparse, and stored in
      * one run of blocks from its first byte.
      */
@@ -565,6 +561,10 @@ public final class Ext4Writer implements FilesystemWriter {
       return m.logical() == 0 && (long) m.len() * bs >= n.size && !n.meta.content().isSparse();
     }
 
+    /**
+     * Copies each mapped run of the file's bytes to its blocks; {@link
+     * dev.jimg.core.tree.Content#copyTo} lets the kernel copy bytes that lie in a host file.
+     */
     private void writeContent(TreePlan.Node n, List<ExtentTree.Mapping> maps) throws IOException {
       long size = n.size;
       for (ExtentTree.Mapping m : maps) {

@@ -23,8 +23,11 @@ public final class ContentBatch implements ParallelWrites.Write {
   /** Largest file a batch takes; larger ones are worth a kernel copy of their own. */
   public static final long MAX_FILE = 64 * 1024;
 
-  /** Largest span of image bytes one batch covers. */
-  public static final long MAX_BYTES = 1 << 20;
+  /**
+   * Largest span of image bytes one batch covers: under half of G1's smallest region (1 MiB), so
+   * that a batch's buffer is an ordinary object and not a humongous one where G1 runs.
+   */
+  public static final long MAX_BYTES = 256 * 1024;
 
   private final ImageChannel target;
   private final long start;

@@ -61,18 +61,25 @@ public final class MemoryImageChannel implements ImageChannel {
               + " passes "
               + MAX_SIZE);
     }
-    ensureCapacity((int) (position + count));
+    // room for what src can still give, not for all of count: src may end early
+    long want = Math.min(count, Math.max(0, src.size() - srcPosition));
+    if (want == 0) {
+      return 0;
+    }
+    ensureCapacity((int) (position + want));
     int at = (int) position;
     long done = 0;
-    while (done < count) {
-      int n = src.read(ByteBuffer.wrap(bytes, at + (int) done, (int) (count - done)), srcPosition);
+    while (done < want) {
+      int n = src.read(ByteBuffer.wrap(bytes, at + (int) done, (int) (want - done)), srcPosition);
       if (n < 0) {
         break;
       }
       done += n;
       srcPosition += n;
     }
-    size = Math.max(size, at + (int) done);
+    if (done > 0) {
+      size = Math.max(size, at + (int) done);
+    }
     return done;
   }
 

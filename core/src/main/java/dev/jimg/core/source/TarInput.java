@@ -39,10 +39,10 @@ final class TarInput extends InputStream {
   private static final int WINDOW = 1 << 16;
 
   /**
-   * What a refill reads after a gap (file data left in place and skipped): the padding, the next
-   * header and usual PAX records. Reads that follow on from the window double this, up to {@link
-   * #WINDOW}, for runs of headers without data (directories, links, empty files) and long PAX
-   * records.
+   * What a refill reads after a large gap (a large file's data left in place and skipped): the
+   * padding, the next header and usual PAX records. Refills after no gap or a gap shorter than the
+   * last refill (small files) double, up to {@link #WINDOW}: runs of small entries and long PAX
+   * records read ahead as before.
    */
   private static final int AFTER_GAP = 1 << 12;
 
@@ -179,9 +179,8 @@ final class TarInput extends InputStream {
   /**
    * Reads from the file at tar offset {@code at} through a read-ahead window: commons-compress
    * reads PAX records a byte at a time, which would otherwise be one system call per byte. After a
-   * gap only {@link #AFTER_GAP} bytes are read ahead: reading 64 KiB after each file whose data was
-   * skipped to use one header of it had copied the whole archive, data included, through the
-   * window.
+   * large gap only {@link #AFTER_GAP} bytes are read ahead: reading 64 KiB after each file whose
+   * data was skipped to use one header of it had copied most of the archive through the window.
    */
   private int readBuffered(byte[] b, int off, int len, long at) throws IOException {
     long windowEnd = windowStart + windowLength;
@@ -189,7 +188,10 @@ final class TarInput extends InputStream {
       if (len >= WINDOW) {
         return channel.read(ByteBuffer.wrap(b, off, len), at);
       }
-      int refill = at == windowEnd && lastRefill > 0 ? Math.min(WINDOW, 2 * lastRefill) : AFTER_GAP;
+      // a gap shorter than the last refill is the data of small files: keep reading ahead more;
+      // a longer one skipped a large file, after which one header is all that is needed
+      long gap = at - windowEnd;
+      int refill = gap >= 0 && gap < lastRefill ? Math.min(WINDOW, 2 * lastRefill) : AFTER_GAP;
       refill = Math.max(refill, len);
       window.clear().limit(refill);
       int r = channel.read(window, at);
