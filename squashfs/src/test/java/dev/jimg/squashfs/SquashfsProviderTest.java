@@ -40,6 +40,22 @@ class SquashfsProviderTest {
     return image;
   }
 
+  /**
+   * gzip's default level is 8, written in the compressor options block; level 9 is what readers
+   * assume without one, so none is written. Both images are judged by unsquashfs and the kernel.
+   */
+  @Test
+  void provider_gzipDefaultLevel8_inOptionsBlock_level9WithoutOne() throws IOException {
+    Validators.require(Tool.UNSQUASHFS);
+    FileTree tree = Trees.everyType();
+    Path byDefault = write(tree, Map.of("compression", "gzip"));
+    assertThat(Validators.unsquashfsSuperblock(byDefault)).contains("gzip").contains("level 8");
+    SquashfsWriterTest.judge(tree, byDefault, tmp);
+    Path nine = write(tree, Map.of("compression", "gzip", "level", "9"));
+    assertThat(Validators.unsquashfsSuperblock(nine)).contains("gzip").doesNotContain("level");
+    SquashfsWriterTest.judge(tree, nine, tmp);
+  }
+
   @Test
   void provider_gzipLevelAndXzFilters_optionsBlockAcceptedByUnsquashfsAndKernel()
       throws IOException {
