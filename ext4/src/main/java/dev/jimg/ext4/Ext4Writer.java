@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.ext4;
 
-import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.Sizes;
-import dev.jimg.core.io.ContentBatch;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.io.ParallelWrites;
 import dev.jimg.core.progress.ProgressEvent;
@@ -309,7 +307,6 @@ public final class Ext4Writer implements FilesystemWriter {
         throws IOException {
       int isz = opt.inodeSize();
       long done = 0;
-      ContentBatch batch = null;
       for (int i = 0; i < plan.nodes.size(); i++) {
         TreePlan.Node n = plan.nodes.get(i);
         List<ExtentTree.Mapping> maps = l.mappings.get(i);
@@ -327,15 +324,8 @@ public final class Ext4Writer implements FilesystemWriter {
         switch (n.type) {
           case REGULAR -> {
             if (batchable(n, maps)) {
-              long position = maps.get(0).physical() * bs;
-              long span = (long) maps.get(0).len() * bs;
-              if (batch == null || !batch.continues(position, span)) {
-                if (batch != null) {
-                  copies.submit(batch);
-                }
-                batch = new ContentBatch(ch, position);
-              }
-              batch.add(n.meta.content(), n.path, position, span);
+              ExtentTree.Mapping m = maps.get(0);
+              copies.submitSmall(n.meta.content(), n.path, m.physical() * bs, (long) m.len() * bs);
             } else {
               copies.submit(() -> writeContent(n, maps));
             }
@@ -385,9 +375,6 @@ public final class Ext4Writer implements FilesystemWriter {
         }
         done += n.dataBlocks();
         progress.onProgress(ProgressEvent.bytes(phase, done * bs, total * bs));
-      }
-      if (batch != null) {
-        copies.submit(batch);
       }
     }
 
@@ -550,11 +537,11 @@ public final class Ext4Writer implements FilesystemWriter {
     }
 
     /**
-     * Whether a file's content can join a {@link ContentBatch}: small, not sparse, and stored in
-     * one run of blocks from its first byte.
+     * Whether a file's content can go to {@link ParallelWrites#submitSmall}: small, not sparse, and
+     * stored in one run of blocks from its first byte.
      */
     private boolean batchable(TreePlan.Node n, List<ExtentTree.Mapping> maps) {
-      if (n.size <= 0 || n.size > ContentBatch.MAX_FILE || maps.size() != 1) {
+      if (n.size <= 0 || n.size > ParallelWrites.SMALL_FILE || maps.size() != 1) {
         return false;
       }
       ExtentTree.Mapping m = maps.get(0);
@@ -566,17 +553,10 @@ public final class Ext4Writer implements FilesystemWriter {
      * dev.jimg.core.tree.Content#copyTo} lets the kernel copy bytes that lie in a host file.
      */
     private void writeContent(TreePlan.Node n, List<ExtentTree.Mapping> maps) throws IOException {
-      long size = n.size;
       for (ExtentTree.Mapping m : maps) {
         long from = m.logical() * bs;
-        long length = Math.min(size, (m.logical() + m.len()) * bs) - from;
-        long got = n.meta.content().copyTo(from, length, ch, m.physical() * bs);
-        if (got < length) {
-          throw new CorruptInputException(
-              n.path.toString(),
-              from + got,
-              "content ended after " + (from + got) + " of " + size + " bytes");
-        }
+        long length = Math.min(n.size, (m.logical() + m.len()) * bs) - from;
+        n.meta.content().copyFully(from, length, ch, m.physical() * bs, n.path);
       }
     }
   }

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.fat;
 
-import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.UnsupportedEntryException;
-import dev.jimg.core.io.ContentBatch;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.io.ParallelWrites;
 import dev.jimg.core.progress.ProgressEvent;
@@ -463,9 +461,6 @@ public final class FatWriter implements FilesystemWriter {
     private long dataDone;
     private ParallelWrites copies;
 
-    /** Small files whose clusters follow each other, gathered for one write. */
-    private ContentBatch batch;
-
     Emitter(BootSector b, Node root, ImageChannel ch, ProgressListener progress) {
       this.b = b;
       this.root = root;
@@ -485,10 +480,6 @@ public final class FatWriter implements FilesystemWriter {
       try (ParallelWrites writes = ParallelWrites.into(ch, COPY_THREADS, "jimg-fat-copy")) {
         copies = writes;
         writeDirectory(root, null);
-        if (batch != null) {
-          writes.submit(batch);
-          batch = null;
-        }
         writes.finish();
       }
       progress.onProgress(ProgressEvent.bytes("writing file data", dataDone, dataBytes));
@@ -645,34 +636,19 @@ public final class FatWriter implements FilesystemWriter {
 
     /**
      * Queues the copy of {@code f}'s bytes to its clusters (one run: files are allocated
-     * contiguously); {@link Content#copyTo} lets the kernel copy bytes that lie in a host file. A
-     * small file joins the {@link ContentBatch} of the small files just before it when its clusters
-     * follow theirs.
+     * contiguously); {@link Content#copyTo} lets the kernel copy bytes that lie in a host file, and
+     * small files whose clusters follow each other go out in one write ({@link
+     * ParallelWrites#submitSmall}).
      */
     private void copy(Node f) throws IOException {
       long at = b.clusterOffset(f.firstCluster);
       long size = f.size();
-      dataDone += size;
-      if (size <= ContentBatch.MAX_FILE) {
-        long span = f.clusters * clusterBytes;
-        if (batch == null || !batch.continues(at, span)) {
-          if (batch != null) {
-            copies.submit(batch);
-          }
-          batch = new ContentBatch(ch, at);
-        }
-        batch.add(f.content, f.path, at, span);
-        progress.onProgress(ProgressEvent.bytes("writing file data", dataDone, dataBytes));
-        return;
+      if (size <= ParallelWrites.SMALL_FILE) {
+        copies.submitSmall(f.content, f.path, at, f.clusters * clusterBytes);
+      } else {
+        copies.submit(() -> f.content.copyFully(0, size, ch, at, f.path));
       }
-      copies.submit(
-          () -> {
-            long got = f.content.copyTo(0, size, ch, at);
-            if (got < size) {
-              throw new CorruptInputException(
-                  f.path.toString(), got, "content ended after " + got + " of " + size + " bytes");
-            }
-          });
+      dataDone += size;
       progress.onProgress(ProgressEvent.bytes("writing file data", dataDone, dataBytes));
     }
   }

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
-import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.tree.Content;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,10 +15,10 @@ import java.util.List;
  * are the same; what lies between one file's end and the next file's start (the tail of its last
  * block or cluster) is written as zeros.
  *
- * <p>Filled by one thread ({@link #continues}, {@link #add}), then run once, as a {@link
- * ParallelWrites.Write}, on any thread.
+ * <p>Gathered by {@link ParallelWrites#submitSmall}: filled by one thread ({@link #continues},
+ * {@link #add}), then run once, as a {@link ParallelWrites.Write}, on any thread.
  */
-public final class ContentBatch implements ParallelWrites.Write {
+final class ContentBatch implements ParallelWrites.Write {
   /** Largest file a batch takes; larger ones are worth a kernel copy of their own. */
   public static final long MAX_FILE = 64 * 1024;
 
@@ -37,7 +36,7 @@ public final class ContentBatch implements ParallelWrites.Write {
   private long[] positions = new long[16];
 
   /** A batch that writes into {@code target} from image byte {@code start}. */
-  public ContentBatch(ImageChannel target, long start) {
+  ContentBatch(ImageChannel target, long start) {
     this.target = target;
     this.start = start;
     this.end = start;
@@ -47,7 +46,7 @@ public final class ContentBatch implements ParallelWrites.Write {
    * Whether a file stored at image bytes {@code [position, position + span)} continues this batch:
    * it starts where the last one's space ends and the batch stays within {@link #MAX_BYTES}.
    */
-  public boolean continues(long position, long span) {
+  boolean continues(long position, long span) {
     return position == end && end + span - start <= MAX_BYTES;
   }
 
@@ -56,7 +55,7 @@ public final class ContentBatch implements ParallelWrites.Write {
    * position}, followed by zeros up to {@code position + span}; {@code name} (its {@code toString})
    * names the file if its content turns out shorter than its size.
    */
-  public void add(Content content, Object name, long position, long span) {
+  void add(Content content, Object name, long position, long span) {
     if (content.size() > MAX_FILE || content.size() > span || position < end) {
       throw new IllegalArgumentException(
           name + ": " + content.size() + " bytes in " + span + " at " + position);
@@ -76,12 +75,8 @@ public final class ContentBatch implements ParallelWrites.Write {
     MemoryImageChannel buffer = new MemoryImageChannel();
     buffer.setSize(end - start);
     for (int i = 0; i < contents.size(); i++) {
-      long size = contents.get(i).size();
-      long got = contents.get(i).copyTo(0, size, buffer, positions[i] - start);
-      if (got < size) {
-        throw new CorruptInputException(
-            names.get(i).toString(), got, "content ended after " + got + " of " + size + " bytes");
-      }
+      Content c = contents.get(i);
+      c.copyFully(0, c.size(), buffer, positions[i] - start, names.get(i));
     }
     buffer.writeTo(target, start);
   }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
+import dev.jimg.core.tree.Content;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.ExecutorService;
@@ -33,11 +34,17 @@ public final class ParallelWrites implements AutoCloseable {
     void run() throws IOException;
   }
 
+  /** Largest file {@link #submitSmall} takes; larger ones are worth a kernel copy of their own. */
+  public static final long SMALL_FILE = ContentBatch.MAX_FILE;
+
+  private final ImageChannel channel;
   private final ExecutorService pool;
   private final int capacity;
   private final ArrayDeque<Future<Void>> pending = new ArrayDeque<>();
+  private ContentBatch batch;
 
-  private ParallelWrites(ExecutorService pool, int capacity) {
+  private ParallelWrites(ImageChannel channel, ExecutorService pool, int capacity) {
+    this.channel = channel;
     this.pool = pool;
     this.capacity = capacity;
   }
@@ -48,9 +55,10 @@ public final class ParallelWrites implements AutoCloseable {
    */
   public static ParallelWrites into(ImageChannel channel, int threads, String name) {
     if (threads <= 1 || !channel.concurrentWrites()) {
-      return new ParallelWrites(null, 0);
+      return new ParallelWrites(channel, null, 0);
     }
-    return new ParallelWrites(Futures.daemonPool(threads, name), QUEUED_PER_THREAD * threads);
+    return new ParallelWrites(
+        channel, Futures.daemonPool(threads, name), QUEUED_PER_THREAD * threads);
   }
 
   /** Runs {@code write} now or queues it. */
@@ -70,8 +78,34 @@ public final class ParallelWrites implements AutoCloseable {
     }
   }
 
-  /** Waits for every queued write; throws the first failure. */
+  /**
+   * Queues the copy of all of {@code content} (at most {@link #SMALL_FILE} bytes) to the channel at
+   * {@code position}, zeros after it up to {@code position + span}: gathered with the small files
+   * submitted just before it whose space it follows into one read buffer and one write ({@link
+   * ContentBatch}); the gathered files go out when one does not follow on, or at {@link #finish}.
+   * {@code name} names the file if its content ends early.
+   */
+  public void submitSmall(Content content, Object name, long position, long span)
+      throws IOException {
+    if (batch == null || !batch.continues(position, span)) {
+      if (batch != null) {
+        submit(batch);
+      }
+      batch = new ContentBatch(channel, position);
+    }
+    batch.add(content, name, position, span);
+  }
+
+  /**
+   * Writes what {@link #submitSmall} gathered, waits for every queued write; throws the first
+   * failure.
+   */
   public void finish() throws IOException {
+    if (batch != null) {
+      ContentBatch last = batch;
+      batch = null;
+      submit(last);
+    }
     while (!pending.isEmpty()) {
       Futures.await(pending.removeFirst(), "writing");
     }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.tree;
 
+import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.io.ImageChannel;
 import java.io.ByteArrayInputStream;
 import java.io.EOFException;
@@ -72,6 +73,21 @@ public interface Content {
         done += n;
       }
       return done;
+    }
+  }
+
+  /**
+   * As {@link #copyTo}, but all {@code length} bytes or a {@link CorruptInputException} naming
+   * {@code name} (its {@code toString}) and where the bytes ended: a host file that shrank after
+   * the tree was read.
+   */
+  default void copyFully(long offset, long length, ImageChannel target, long position, Object name)
+      throws IOException {
+    long got = copyTo(offset, length, target, position);
+    if (got < length) {
+      long end = offset + got;
+      throw new CorruptInputException(
+          name.toString(), end, "content ended after " + end + " of " + size() + " bytes");
     }
   }
 
