@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds each image kind twice from the bundled example under different host settings (time zone,
-# umask, locale, squashfs thread count, the tar given plain or xz-compressed on standard input)
-# and fails unless the bytes are identical. Run by .ci/run after the test suite.
+# umask, locale, squashfs thread count, the tar given plain or xz-compressed on standard input,
+# and another JDK when one is installed) and fails unless the bytes are identical. Run by .ci/run
+# after the test suite.
 # Usage: tools/repro-check.sh [WORKDIR]
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -65,4 +66,42 @@ xz -c "$example" > "$work/rootfs.tar.xz"
 "$root/jimg" mkfs ext4 "$work/ext4-form.a" "$example" -q
 "$root/jimg" mkfs ext4 "$work/ext4-form.b" - -q < "$work/rootfs.tar.xz"
 if cmp -s "$work/ext4-form.a" "$work/ext4-form.b"; then echo "ext4 tar vs xz on stdin identical"; else echo "ext4 tar vs xz on stdin DIFFERENT"; cmp -l "$work/ext4-form.a" "$work/ext4-form.b" | head -5; fail=1; fi
+# Another JVM (a second JDK on this machine, or JIMG_OTHER_JAVA_HOME): the same jar must write the
+# same bytes. Debian's OpenJDK and Temurin differ in version and in the zlib they use.
+jar="$root/cli/target/jimg.jar"
+java=${JAVA_HOME:+$JAVA_HOME/bin/}java
+default_java=$(readlink -f "$(command -v "$java")")
+other=
+if [[ -n ${JIMG_OTHER_JAVA_HOME:-} ]]; then
+  other=$JIMG_OTHER_JAVA_HOME/bin/java
+else
+  for candidate in /usr/lib/jvm/*/bin/java; do
+    [[ -x $candidate && $(readlink -f "$candidate") != "$default_java" ]] || continue
+    # a JDK 17 or newer only
+    version=$("$candidate" -version 2>&1 | sed -n '1s/.*version "\([0-9]*\).*/\1/p')
+    [[ -n $version && $version -ge 17 ]] && other=$candidate && break
+  done
+fi
+if [[ -n $other ]]; then
+  echo "other JVM: $("$other" -version 2>&1 | sed -n 2p)"
+  jvm_check() { # name, jimg args with IMAGE
+    local name=$1; shift
+    local a="$work/jvm-$name.a" b="$work/jvm-$name.b"
+    "$java" -jar "$jar" "${@//IMAGE/$a}" >/dev/null
+    "$other" -jar "$jar" "${@//IMAGE/$b}" >/dev/null
+    if cmp -s "$a" "$b"; then
+      printf '%-22s identical on both JVMs\n' "$name"
+    else
+      printf '%-22s DIFFERENT on the other JVM\n' "$name"; cmp -l "$a" "$b" | head -5; fail=1
+    fi
+  }
+  jvm_check ext4 mkfs ext4 IMAGE "$example"
+  for c in gzip zstd xz lz4 none; do
+    jvm_check "squashfs-$c" mkfs squashfs --compression "$c" IMAGE "$example"
+  done
+  jvm_check fat mkfs fat --unsupported skip IMAGE "$example"
+  jvm_check disk-qcow2 disk IMAGE --spec "$work/disk.yaml" --format qcow2
+else
+  echo "other JVM: none found (set JIMG_OTHER_JAVA_HOME to check one)"
+fi
 exit $fail
