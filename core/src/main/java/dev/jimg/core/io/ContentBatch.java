@@ -3,9 +3,11 @@ package dev.jimg.core.io;
 
 import dev.jimg.core.tree.Content;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The contents of small files that lie back to back in an image, read into one buffer and written
@@ -16,7 +18,9 @@ import java.util.List;
  * block or cluster) is written as zeros.
  *
  * <p>Gathered by {@link ParallelWrites#submitSmall}: filled by one thread ({@link #continues},
- * {@link #add}), then run once, as a {@link ParallelWrites.Write}, on any thread.
+ * {@link #add}), then run once, as a {@link ParallelWrites.Write}, on any thread. Batches run into
+ * direct buffers of {@link #MAX_BYTES} taken from their {@link Buffers} and given back, so there
+ * are no more buffers than batches running at once.
  */
 final class ContentBatch implements ParallelWrites.Write {
   /** Largest file a batch takes; larger ones are worth a kernel copy of their own. */
@@ -29,15 +33,20 @@ final class ContentBatch implements ParallelWrites.Write {
   public static final long MAX_BYTES = 256 * 1024;
 
   private final ImageChannel target;
+  private final Buffers buffers;
   private final long start;
   private long end;
   private final List<Content> contents = new ArrayList<>();
   private final List<Object> names = new ArrayList<>();
   private long[] positions = new long[16];
 
-  /** A batch that writes into {@code target} from image byte {@code start}. */
-  ContentBatch(ImageChannel target, long start) {
+  /**
+   * A batch that writes into {@code target} from image byte {@code start}, through a buffer of
+   * {@code buffers}.
+   */
+  ContentBatch(ImageChannel target, Buffers buffers, long start) {
     this.target = target;
+    this.buffers = buffers;
     this.start = start;
     this.end = start;
   }
@@ -72,12 +81,38 @@ final class ContentBatch implements ParallelWrites.Write {
 
   @Override
   public void run() throws IOException {
-    MemoryImageChannel buffer = new MemoryImageChannel();
-    buffer.setSize(end - start);
-    for (int i = 0; i < contents.size(); i++) {
-      Content c = contents.get(i);
-      c.copyFully(0, c.size(), buffer, positions[i] - start, names.get(i));
+    BufferChannel buffer = buffers.take();
+    try {
+      int n = contents.size();
+      for (int i = 0; i < n; i++) {
+        Content c = contents.get(i);
+        int at = (int) (positions[i] - start);
+        c.copyFully(0, c.size(), buffer, at, names.get(i));
+        // the buffer holds an earlier batch's bytes: zero what lies up to the next file
+        int next = i + 1 < n ? (int) (positions[i + 1] - start) : (int) (end - start);
+        buffer.zero(at + (int) c.size(), next);
+      }
+      buffer.writeTo(target, start);
+    } finally {
+      buffers.giveBack(buffer);
     }
-    buffer.writeTo(target, start);
+  }
+
+  /** The buffers of one {@link ParallelWrites}: made when none is free, kept for the next batch. */
+  static final class Buffers {
+    private final ConcurrentLinkedQueue<BufferChannel> free = new ConcurrentLinkedQueue<>();
+
+    BufferChannel take() {
+      BufferChannel b = free.poll();
+      if (b == null) {
+        b = new BufferChannel(ByteBuffer.allocateDirect((int) MAX_BYTES));
+      }
+      b.reset();
+      return b;
+    }
+
+    void giveBack(BufferChannel b) {
+      free.add(b);
+    }
   }
 }

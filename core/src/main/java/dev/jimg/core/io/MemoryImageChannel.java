@@ -83,11 +83,6 @@ public final class MemoryImageChannel implements ImageChannel {
     return done;
   }
 
-  /** Writes bytes {@code [0, size())} to {@code target} at {@code position}, without a copy. */
-  public void writeTo(ImageChannel target, long position) throws IOException {
-    target.write(ByteBuffer.wrap(bytes, 0, size), position);
-  }
-
   private void ensureCapacity(int needed) {
     if (needed > bytes.length) {
       long grown = Math.max(needed, Math.min((long) MAX_SIZE, bytes.length * 2L));

@@ -42,6 +42,7 @@ public final class ParallelWrites implements AutoCloseable {
   private final int capacity;
   private final ArrayDeque<Future<Void>> pending = new ArrayDeque<>();
   private ContentBatch batch;
+  private final ContentBatch.Buffers buffers = new ContentBatch.Buffers();
 
   private ParallelWrites(ImageChannel channel, ExecutorService pool, int capacity) {
     this.channel = channel;
@@ -91,7 +92,7 @@ public final class ParallelWrites implements AutoCloseable {
       if (batch != null) {
         submit(batch);
       }
-      batch = new ContentBatch(channel, position);
+      batch = new ContentBatch(channel, buffers, position);
     }
     batch.add(content, name, position, span);
   }

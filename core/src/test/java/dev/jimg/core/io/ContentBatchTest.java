@@ -22,7 +22,7 @@ class ContentBatchTest {
     MemoryImageChannel image = new MemoryImageChannel(filled(10_000, (byte) 0x55));
     Path host = tmp.resolve("host");
     Files.write(host, filled(700, (byte) 3));
-    ContentBatch batch = new ContentBatch(image, 1024);
+    ContentBatch batch = new ContentBatch(image, new ContentBatch.Buffers(), 1024);
     assertThat(batch.continues(1024, 1024)).isTrue();
     batch.add(Content.ofBytes(filled(1000, (byte) 1)), "a", 1024, 1024);
     assertThat(batch.continues(4096, 1024)).as("a gap").isFalse();
@@ -40,8 +40,31 @@ class ContentBatchTest {
   }
 
   @Test
+  void run_bufferUsedBefore_stillWritesZerosBetweenFiles() throws IOException {
+    ContentBatch.Buffers buffers = new ContentBatch.Buffers();
+    MemoryImageChannel first = new MemoryImageChannel();
+    ContentBatch full = new ContentBatch(first, buffers, 0);
+    for (long at = 0; at < ContentBatch.MAX_BYTES; at += ContentBatch.MAX_FILE) {
+      full.add(Content.ofBytes(filled((int) ContentBatch.MAX_FILE, (byte) 0x77)), "f", at, 65536);
+    }
+    full.run();
+
+    MemoryImageChannel second = new MemoryImageChannel();
+    ContentBatch gaps = new ContentBatch(second, buffers, 8192);
+    gaps.add(Content.ofBytes(filled(10, (byte) 1)), "a", 8192, 4096);
+    gaps.add(Content.ofBytes(new byte[0]), "empty", 12288, 4096);
+    gaps.add(Content.ofBytes(filled(4095, (byte) 2)), "b", 16384, 8192);
+    gaps.run();
+
+    byte[] expected = new byte[8192 + 16384];
+    Arrays.fill(expected, 8192, 8202, (byte) 1);
+    Arrays.fill(expected, 16384, 20479, (byte) 2);
+    assertThat(second.toByteArray()).isEqualTo(expected);
+  }
+
+  @Test
   void continues_stopsAtTheBatchLimit() {
-    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), 0);
+    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), new ContentBatch.Buffers(), 0);
     long span = ContentBatch.MAX_FILE;
     for (long at = 0; at + span <= ContentBatch.MAX_BYTES; at += span) {
       assertThat(batch.continues(at, span)).isTrue();
@@ -64,7 +87,7 @@ class ContentBatchTest {
             return new java.io.ByteArrayInputStream(new byte[1200]);
           }
         };
-    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), 0);
+    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), new ContentBatch.Buffers(), 0);
     batch.add(Content.ofBytes(new byte[10]), "first", 0, 4096);
     batch.add(shrunk, "dir/shrunk", 4096, 4096);
     assertThatThrownBy(batch::run)
@@ -75,7 +98,7 @@ class ContentBatchTest {
 
   @Test
   void add_fileLargerThanItsSpace_isRefused() {
-    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), 0);
+    ContentBatch batch = new ContentBatch(new MemoryImageChannel(), new ContentBatch.Buffers(), 0);
     assertThatThrownBy(() -> batch.add(Content.ofBytes(new byte[5000]), "f", 0, 4096))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("f: 5000 bytes in 4096");
