@@ -84,8 +84,11 @@ public final class Cli {
           return EXIT_USAGE;
         });
     cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) ->
-            Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr()));
+        (ex, cmd, parseResult) -> {
+          int code = Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr());
+          // diff exits as diff(1) does: 1 means "different", so a failure is 2
+          return cmd.getCommand() instanceof DiffCommand ? DiffCommand.EXIT_TROUBLE : code;
+        });
     int code = cl.execute(args);
     out.flush();
     err.flush();

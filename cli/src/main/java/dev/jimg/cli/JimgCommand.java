@@ -34,11 +34,13 @@ import picocli.CommandLine.Spec;
           + " a .deb, a filesystem image (ext2/3/4, squashfs, FAT)"
           + " or '-' for a tar on standard input; several are layered left to right.",
       "",
-      "Exit codes: 0 ok, 1 failed (one line 'jimg: <message>' on standard error), 2 bad usage.",
+      "Exit codes: 0 ok, 1 failed (one line 'jimg: <message>' on standard error), 2 bad usage;"
+          + " diff: 0 same, 1 different, 2 trouble.",
       "",
       "Examples:",
       "  jimg ls testdata/examples/rootfs.tar",
       "  jimg mkfs ext4 root.img testdata/examples/rootfs.tar",
+      "  jimg diff testdata/examples/rootfs.tar root.img",
       "  jimg help ls"
     })
 final class JimgCommand implements Callable<Integer> {
@@ -46,6 +48,7 @@ final class JimgCommand implements Callable<Integer> {
   static final List<Class<?>> VERBS =
       List.of(
           LsCommand.class,
+          DiffCommand.class,
           MkfsCommand.class,
           DiskCommand.class,
           BuildCommand.class,
@@ -56,7 +59,7 @@ final class JimgCommand implements Callable<Integer> {
    * The names of {@link #VERBS} but {@code help}, in the same order: looking them up in the
    * annotations would parse every verb's annotations at each start (a test checks they agree).
    */
-  static final List<String> VERB_NAMES = List.of("ls", "mkfs", "disk", "build", "deb");
+  static final List<String> VERB_NAMES = List.of("ls", "diff", "mkfs", "disk", "build", "deb");
 
   /** The global option that adds stack traces to failures. */
   static final String DEBUG_OPTION = "--debug";

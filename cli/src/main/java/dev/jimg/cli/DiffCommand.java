@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.tree.TreeDiff;
+import dev.jimg.core.tree.TreeDiff.Change;
+import dev.jimg.core.tree.TreeDiff.Difference;
+import dev.jimg.core.tree.TreeDiff.Field;
+import dev.jimg.deb.LayeredSources;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jimg diff}: compares the trees of two sources (images, directories, tars, .debs) entry by
+ * entry, as {@link TreeDiff} does, and exits as {@code diff} does: 0 when they are the same, 1 when
+ * they differ, 2 when a source cannot be read or the command line is wrong.
+ */
+@Command(
+    name = "diff",
+    addMethodSubcommands = false,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Compare the trees of two sources entry by entry: type, mode, owner, mtime, size, content"
+          + " (byte for byte), symlink target, device numbers, xattrs and hard-link groups.",
+      "One line per difference, in path order:",
+      "  - PATH            only in LEFT (a directory counts what lies below it)",
+      "  + PATH            only in RIGHT",
+      "  ~ PATH  FIELD LEFT -> RIGHT; ...",
+      "Exit codes: 0 the same, 1 different, 2 a source cannot be read or bad usage (as diff)."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  jimg diff build1/root.img build2/root.img",
+      "  jimg diff rootfs.tar root.img",
+      "  jimg diff --time-resolution s --ignore xattrs rootfs/ usr.sqfs",
+      "  jimg diff --ignore mode,owner,mtime esp/ esp.img"
+    })
+final class DiffCommand implements Callable<Integer> {
+  /** The sources differ. */
+  static final int EXIT_DIFFERENT = 1;
+
+  /** A source cannot be read (diff's "trouble"). */
+  static final int EXIT_TROUBLE = 2;
+
+  @ParentCommand private JimgCommand parent;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--ignore",
+      split = ",",
+      paramLabel = "FIELD",
+      description =
+          "Fields not to compare, comma-separated: type, mode, owner, mtime, size, content,"
+              + " target, device, xattrs, links.")
+  private List<Field> ignore = new ArrayList<>();
+
+  @Option(
+      names = "--time-resolution",
+      paramLabel = "UNIT",
+      description =
+          "Compare mtimes truncated to ns (default), us, ms, s or 2s: squashfs keeps seconds, FAT"
+              + " two seconds.")
+  private String timeResolution = "ns";
+
+  @Option(
+      names = "--json",
+      description =
+          "JSON Lines: one object per difference (path, status: only_left, only_right or changed;"
+              + " below; changes: [{field, left, right}]).")
+  private boolean json;
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing; only the exit code tells.")
+  private boolean quiet;
+
+  @Parameters(
+      index = "0",
+      paramLabel = "LEFT",
+      description = "A source: an image, a directory, a tar file or .deb, or '-' (a tar on stdin).")
+  private String left;
+
+  @Parameters(index = "1", paramLabel = "RIGHT", description = "The source to compare it with.")
+  private String right;
+
+  @Override
+  public Integer call() throws IOException {
+    long resolution = resolutionNanos();
+    if (left.equals("-") && right.equals("-")) {
+      throw new ParameterException(spec.commandLine(), "only one of LEFT and RIGHT can be '-'");
+    }
+    TreeDiff diff = TreeDiff.ignoring(Set.copyOf(ignore), resolution);
+    PrintWriter out = spec.commandLine().getOut();
+    long[] kinds = new long[Difference.Kind.values().length];
+    long count;
+    try (LayeredSources a = open(left);
+        LayeredSources b = open(right)) {
+      count =
+          diff.compare(
+              a.tree(),
+              b.tree(),
+              d -> {
+                kinds[d.kind().ordinal()]++;
+                if (!quiet) {
+                  out.println(json ? json(d) : text(d));
+                }
+              });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+    out.flush();
+    if (count == 0) {
+      return Cli.EXIT_OK;
+    }
+    if (!quiet) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.printf(
+          Locale.ROOT,
+          "jimg: %,d difference%s (%,d only in %s, %,d only in %s, %,d changed)%n",
+          count,
+          count == 1 ? "" : "s",
+          kinds[Difference.Kind.ONLY_LEFT.ordinal()],
+          left,
+          kinds[Difference.Kind.ONLY_RIGHT.ordinal()],
+          right,
+          kinds[Difference.Kind.CHANGED.ordinal()]);
+      err.flush();
+    }
+    return EXIT_DIFFERENT;
+  }
+
+  private LayeredSources open(String source) throws IOException {
+    return LayeredSources.open(List.of(source), parent.stdin(), SourceOptions.defaults(), false);
+  }
+
+  private long resolutionNanos() {
+    return switch (timeResolution.toLowerCase(Locale.ROOT)) {
+      case "ns" -> 1L;
+      case "us" -> 1_000L;
+      case "ms" -> 1_000_000L;
+      case "s" -> 1_000_000_000L;
+      case "2s" -> 2_000_000_000L;
+      default ->
+          throw new ParameterException(
+              spec.commandLine(),
+              "--time-resolution: '" + timeResolution + "' is not one of ns, us, ms, s, 2s");
+    };
+  }
+
+  static String text(Difference d) {
+    StringBuilder sb = new StringBuilder();
+    switch (d.kind()) {
+      case ONLY_LEFT -> sb.append("- ").append(d.path());
+      case ONLY_RIGHT -> sb.append("+ ").append(d.path());
+      case CHANGED -> {
+        sb.append("~ ").append(d.path()).append("  ");
+        boolean first = true;
+        for (Change c : d.changes()) {
+          if (!first) {
+            sb.append("; ");
+          }
+          first = false;
+          sb.append(c.field().label()).append(' ');
+          if (c.field() == Field.CONTENT) {
+            sb.append("differs from ").append(c.left());
+          } else {
+            sb.append(c.left()).append(" -> ").append(c.right());
+          }
+        }
+      }
+    }
+    if (d.below() > 0) {
+      sb.append(String.format(Locale.ROOT, " (%,d entries below)", d.below()));
+    }
+    return sb.toString();
+  }
+
+  static String json(Difference d) {
+    StringBuilder sb = new StringBuilder();
+    Json j = new Json(sb).beginObject().field("path", d.path().toString());
+    j.field("status", d.kind().name().toLowerCase(Locale.ROOT));
+    if (d.below() > 0) {
+      j.field("below", d.below());
+    }
+    if (!d.changes().isEmpty()) {
+      j.beginArray("changes");
+      for (Change c : d.changes()) {
+        j.beginObject()
+            .field("field", c.field().label())
+            .field("left", c.left())
+            .field("right", c.right())
+            .endObject();
+      }
+      j.endArray();
+    }
+    j.endObject();
+    return sb.toString();
+  }
+}

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import static dev.jimg.cli.CliTest.run;
+import static dev.jimg.cli.MkfsCommandTest.EXAMPLE;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jimg.cli.CliTest.Run;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The diff verb against real images of the example tree: exit codes as diff(1), one line each. */
+class DiffCommandTest {
+  @TempDir Path tmp;
+
+  private String image(String type, String name, String... extra) {
+    String path = tmp.resolve(name).toString();
+    String[] args = new String[4 + extra.length];
+    args[0] = "mkfs";
+    args[1] = type;
+    System.arraycopy(extra, 0, args, 2, extra.length);
+    args[2 + extra.length] = path;
+    args[3 + extra.length] = EXAMPLE;
+    Run r = run(args);
+    assertThat(r.code()).as(r.err()).isZero();
+    return path;
+  }
+
+  @Test
+  void diff_imageBuiltTwice_exitsZeroAndPrintsNothing() {
+    Run r = run("diff", image("ext4", "a.img"), image("ext4", "b.img"));
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+    assertThat(r.err()).isEmpty();
+  }
+
+  @Test
+  void diff_tarAgainstItsExt4Image_onlyLostAndFoundDiffers() {
+    Run r = run("diff", EXAMPLE, image("ext4", "a.img"));
+    assertThat(r.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
+    assertThat(r.out()).isEqualTo("+ lost+found" + System.lineSeparator());
+    assertThat(r.err()).startsWith("jimg: 1 difference (0 only in ").contains("0 changed");
+  }
+
+  @Test
+  void diff_tarAgainstSquashfs_equalAtSquashfsTimeResolution() {
+    String sq = image("squashfs", "a.sqfs");
+    Run exact = run("diff", EXAMPLE, sq);
+    assertThat(exact.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
+    // squashfs keeps whole seconds: the one file with nanoseconds differs
+    assertThat(exact.out())
+        .startsWith("~ home/user/notes.txt  mtime 2025-06-01T12:00:00.123456789Z");
+    Run seconds = run("diff", "--time-resolution", "s", EXAMPLE, sq);
+    assertThat(seconds.code()).as(seconds.out()).isZero();
+  }
+
+  @Test
+  void diff_tarAgainstFat_reportsWhatFatCannotHold() {
+    String fat = image("fat", "a.fat", "--unsupported", "skip");
+    Run r = run("diff", "--ignore", "mode,owner,mtime", EXAMPLE, fat);
+    assertThat(r.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
+    assertThat(r.out().lines())
+        .containsExactly(
+            "- bin",
+            "- dev/null",
+            "~ usr/bin/hello  links [usr/bin/hello, usr/bin/hello-again] -> [usr/bin/hello]",
+            "~ usr/bin/hello-again  links [usr/bin/hello, usr/bin/hello-again] ->"
+                + " [usr/bin/hello-again]");
+  }
+
+  @Test
+  void diff_directories_contentModeAndNewFiles() throws IOException {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    for (Path d : new Path[] {a, b}) {
+      Files.createDirectories(d.resolve("etc"));
+      Files.writeString(d.resolve("etc/hostname"), d == a ? "alpha\n" : "alphA\n");
+      Files.setLastModifiedTime(d.resolve("etc/hostname"), FileTime.from(Instant.EPOCH));
+    }
+    Files.createDirectories(b.resolve("opt/x"));
+    Files.writeString(b.resolve("opt/x/y"), "new");
+    for (Path d : new Path[] {a.resolve("etc"), b.resolve("etc"), a, b}) {
+      Files.setLastModifiedTime(d, FileTime.from(Instant.EPOCH));
+    }
+    Run r = run("diff", a.toString(), b.toString());
+    assertThat(r.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
+    assertThat(r.out().lines())
+        .containsExactly("~ etc/hostname  content differs from byte 4", "+ opt (2 entries below)");
+
+    Run json = run("diff", "--json", a.toString(), b.toString());
+    assertThat(json.out().lines())
+        .containsExactly(
+            "{\"path\":\"etc/hostname\",\"status\":\"changed\",\"changes\":[{\"field\":\"content\","
+                + "\"left\":\"byte 4\",\"right\":\"byte 4\"}]}",
+            "{\"path\":\"opt\",\"status\":\"only_right\",\"below\":2}");
+
+    Run quiet = run("diff", "-q", a.toString(), b.toString());
+    assertThat(quiet.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
+    assertThat(quiet.out() + quiet.err()).isEmpty();
+  }
+
+  @Test
+  void diff_unreadableSourceOrBadOption_exitsTwo() {
+    Run missing = run("diff", EXAMPLE, tmp.resolve("missing.img").toString());
+    assertThat(missing.code()).isEqualTo(DiffCommand.EXIT_TROUBLE);
+    assertThat(missing.err()).startsWith("jimg: ").contains("missing.img");
+
+    Run bad = run("diff", "--time-resolution", "3s", EXAMPLE, EXAMPLE);
+    assertThat(bad.code()).isEqualTo(Cli.EXIT_USAGE);
+    assertThat(bad.err()).contains("'3s' is not one of ns, us, ms, s, 2s");
+
+    Run stdin = run("diff", "-", "-");
+    assertThat(stdin.code()).isEqualTo(Cli.EXIT_USAGE);
+  }
+}
