@@ -2,8 +2,11 @@
 package dev.jimg.cli;
 
 import dev.jimg.core.repro.Identities;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -46,11 +49,30 @@ public final class Cli {
 
   /**
    * As {@link #run(String[], InputStream, PrintWriter, PrintWriter, Map)}; with {@code terminal}
-   * set, long work shows its progress on {@code err}.
+   * set, long work shows its progress on {@code err}. Bytes a command writes raw ({@code cat})
+   * reach {@code out} decoded as UTF-8.
    */
   public static int run(
       String[] args,
       InputStream stdin,
+      PrintWriter out,
+      PrintWriter err,
+      Map<String, String> env,
+      boolean terminal) {
+    TextSink raw = new TextSink(out);
+    int code = run(args, stdin, raw, out, err, env, terminal);
+    raw.flush();
+    return code;
+  }
+
+  /**
+   * As {@link #run(String[], InputStream, PrintWriter, PrintWriter, Map, boolean)}, with {@code
+   * stdout} for what a command writes as raw bytes (file contents); text goes to {@code out}.
+   */
+  public static int run(
+      String[] args,
+      InputStream stdin,
+      OutputStream stdout,
       PrintWriter out,
       PrintWriter err,
       Map<String, String> env,
@@ -60,7 +82,7 @@ public final class Cli {
     if (verb != null && BUILDING_VERBS.contains(verb)) {
       preloadIdentities();
     }
-    CommandLine cl = new CommandLine(new JimgCommand(stdin, env, terminal));
+    CommandLine cl = new CommandLine(new JimgCommand(stdin, stdout, env, terminal));
     for (Class<?> verbClass : verbsFor(args)) {
       cl.addSubcommand(verbClass);
     }
@@ -156,5 +178,21 @@ public final class Cli {
 
   private static boolean isTrue(String value) {
     return value != null && !value.isEmpty() && !value.equals("0") && !value.equals("false");
+  }
+
+  /** Raw output collected and written to a text writer as UTF-8 when flushed (tests, training). */
+  private static final class TextSink extends ByteArrayOutputStream {
+    private final PrintWriter out;
+
+    TextSink(PrintWriter out) {
+      this.out = out;
+    }
+
+    @Override
+    public synchronized void flush() {
+      out.write(toString(StandardCharsets.UTF_8));
+      reset();
+      out.flush();
+    }
   }
 }

@@ -2,6 +2,7 @@
 package dev.jimg.cli;
 
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,6 +49,7 @@ final class JimgCommand implements Callable<Integer> {
   static final List<Class<?>> VERBS =
       List.of(
           LsCommand.class,
+          CatCommand.class,
           DiffCommand.class,
           MkfsCommand.class,
           DiskCommand.class,
@@ -59,12 +61,14 @@ final class JimgCommand implements Callable<Integer> {
    * The names of {@link #VERBS} but {@code help}, in the same order: looking them up in the
    * annotations would parse every verb's annotations at each start (a test checks they agree).
    */
-  static final List<String> VERB_NAMES = List.of("ls", "diff", "mkfs", "disk", "build", "deb");
+  static final List<String> VERB_NAMES =
+      List.of("ls", "cat", "diff", "mkfs", "disk", "build", "deb");
 
   /** The global option that adds stack traces to failures. */
   static final String DEBUG_OPTION = "--debug";
 
   private final InputStream stdin;
+  private final OutputStream stdout;
   private final Map<String, String> environment;
   private final boolean terminal;
 
@@ -76,8 +80,10 @@ final class JimgCommand implements Callable<Integer> {
       description = "On failure, print the stack trace too (also JIMG_DEBUG=1).")
   private boolean debug;
 
-  JimgCommand(InputStream stdin, Map<String, String> environment, boolean terminal) {
+  JimgCommand(
+      InputStream stdin, OutputStream stdout, Map<String, String> environment, boolean terminal) {
     this.stdin = stdin;
+    this.stdout = stdout;
     this.environment = Map.copyOf(environment);
     this.terminal = terminal;
   }
@@ -95,6 +101,11 @@ final class JimgCommand implements Callable<Integer> {
   /** What {@code -} reads. */
   InputStream stdin() {
     return stdin;
+  }
+
+  /** Where raw bytes (file contents) go: standard output, unencoded. */
+  OutputStream stdout() {
+    return stdout;
   }
 
   /** {@code jimg} without a verb: usage on standard error, exit 2. */

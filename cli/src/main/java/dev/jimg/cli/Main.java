@@ -20,7 +20,8 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(
             new BufferedWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
-    int code = Cli.run(args, System.in, out, err, System.getenv(), System.console() != null);
+    int code =
+        Cli.run(args, System.in, System.out, out, err, System.getenv(), System.console() != null);
     out.flush();
     err.flush();
     System.exit(code);

@@ -73,8 +73,6 @@ public final class FatWriter implements FilesystemWriter {
   /** Most entries (32-byte slots) in one directory. */
   public static final int MAX_DIRECTORY_ENTRIES = 65_536;
 
-  private static final int MAX_SYMLINK_HOPS = 40;
-
   /**
    * Threads copying file contents, as in the ext4 writer: the kernel copies bytes that lie in a
    * host file, two copies keep both cores of a small machine busy, and the image does not depend on
@@ -275,7 +273,7 @@ public final class FatWriter implements FilesystemWriter {
           problems.add(p + " (symlink)");
           continue;
         }
-        ImagePath resolved = resolveLink(tree, p, 0);
+        ImagePath resolved = tree.follow(p);
         Entry r = resolved == null ? null : tree.resolve(resolved);
         if (r == null || r.type() != EntryType.REGULAR) {
           problems.add(
@@ -312,40 +310,6 @@ public final class FatWriter implements FilesystemWriter {
         }
       }
     }
-  }
-
-  /** The path a symlink leads to within the tree (following further links), or null. */
-  private static ImagePath resolveLink(FileTree tree, ImagePath link, int hops) {
-    if (hops > MAX_SYMLINK_HOPS) {
-      return null;
-    }
-    byte[] target = tree.get(link).symlinkTarget();
-    ImagePath cur = target.length > 0 && target[0] == '/' ? ImagePath.ROOT : link.parent();
-    String text = new String(target, StandardCharsets.UTF_8);
-    String[] parts = text.split("/", -1);
-    for (int i = 0; i < parts.length; i++) {
-      String part = parts[i];
-      if (part.isEmpty() || part.equals(".")) {
-        continue;
-      }
-      if (part.equals("..")) {
-        cur = cur.parent();
-        continue;
-      }
-      ImagePath next = cur.child(part);
-      Entry e = tree.get(next);
-      if (e == null) {
-        return null;
-      }
-      if (e.type() == EntryType.SYMLINK) {
-        next = resolveLink(tree, next, hops + 1);
-        if (next == null) {
-          return null;
-        }
-      }
-      cur = next;
-    }
-    return cur;
   }
 
   private static String longName(ImagePath p) throws UnsupportedEntryException {

@@ -2,6 +2,7 @@
 package dev.jimg.core.tree;
 
 import dev.jimg.core.TreeConflictException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -131,6 +132,53 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
       return entries.get(e.hardlinkTarget());
     }
     return e;
+  }
+
+  /**
+   * Where {@code path} leads when every symbolic link on the way, the last component's included, is
+   * followed inside this tree: absolute targets start at the tree's root, and {@code ..} at the
+   * root stays there, as in a chroot. Null if a component is missing, something on the way is not a
+   * directory, or there are more than {@link FileTreeBuilder#MAX_SYMLINK_HOPS} links (a loop).
+   */
+  public ImagePath follow(ImagePath path) {
+    ArrayDeque<byte[]> todo = new ArrayDeque<>(path.components());
+    ImagePath cur = ImagePath.ROOT;
+    int hops = 0;
+    while (!todo.isEmpty()) {
+      byte[] c = todo.pollFirst();
+      if (c.length == 0 || (c.length == 1 && c[0] == '.')) {
+        continue;
+      }
+      if (c.length == 2 && c[0] == '.' && c[1] == '.') {
+        cur = cur.parent();
+        continue;
+      }
+      Entry dir = entries.get(cur);
+      if (dir == null || dir.type() != EntryType.DIRECTORY) {
+        return null;
+      }
+      ImagePath next = cur.child(c);
+      Entry e = entries.get(next);
+      if (e == null) {
+        return null;
+      }
+      if (e.type() != EntryType.SYMLINK) {
+        cur = next;
+        continue;
+      }
+      if (++hops > FileTreeBuilder.MAX_SYMLINK_HOPS) {
+        return null;
+      }
+      byte[] target = e.symlinkTarget();
+      if (target.length > 0 && target[0] == '/') {
+        cur = ImagePath.ROOT;
+      }
+      List<byte[]> parts = FileTreeBuilder.splitSlashes(target);
+      for (int i = parts.size() - 1; i >= 0; i--) {
+        todo.addFirst(parts.get(i));
+      }
+    }
+    return cur;
   }
 
   /** The newest mtime of any entry, or the epoch for an empty tree. */

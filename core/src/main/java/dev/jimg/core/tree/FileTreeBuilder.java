@@ -504,7 +504,7 @@ public final class FileTreeBuilder {
     return cur;
   }
 
-  private static List<byte[]> splitSlashes(byte[] b) {
+  static List<byte[]> splitSlashes(byte[] b) {
     List<byte[]> out = new ArrayList<>();
     int i = 0;
     while (i <= b.length) {

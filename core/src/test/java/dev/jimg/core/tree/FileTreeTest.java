@@ -25,6 +25,30 @@ class FileTreeTest {
   }
 
   @Test
+  void follow_linksOnTheWayAndAtTheEnd_resolvedInsideTheTree() throws TreeConflictException {
+    FileTree t =
+        sample().toBuilder()
+            .put(p("usr/bin/sh"), Entry.symlink("dash", Timestamp.EPOCH))
+            .put(p("usr/bin/dash"), Entry.file(0755, Timestamp.EPOCH, Content.zeros(3)))
+            .put(p("bin"), Entry.symlink("usr/bin", Timestamp.EPOCH))
+            .put(p("etc/sh"), Entry.symlink("/bin/sh", Timestamp.EPOCH))
+            .put(p("etc/up"), Entry.symlink("../../../usr/bin/dash", Timestamp.EPOCH))
+            .put(p("etc/loop"), Entry.symlink("loop", Timestamp.EPOCH))
+            .put(p("etc/gone"), Entry.symlink("nowhere", Timestamp.EPOCH))
+            .build();
+    assertThat(t.follow(p("bin/sh"))).isEqualTo(p("usr/bin/dash"));
+    assertThat(t.follow(p("etc/sh"))).isEqualTo(p("usr/bin/dash"));
+    assertThat(t.follow(p("etc/up"))).as("'..' stops at the root").isEqualTo(p("usr/bin/dash"));
+    assertThat(t.follow(p("bin"))).isEqualTo(p("usr/bin"));
+    assertThat(t.follow(p("a/c"))).as("hard links are entries, not links").isEqualTo(p("a/c"));
+    assertThat(t.follow(ImagePath.ROOT)).isEqualTo(ImagePath.ROOT);
+    assertThat(t.follow(p("etc/loop"))).isNull();
+    assertThat(t.follow(p("etc/gone"))).isNull();
+    assertThat(t.follow(p("a/b/x"))).as("a file is not a directory").isNull();
+    assertThat(t.follow(p("missing"))).isNull();
+  }
+
+  @Test
   void children_areDirectOnly_inByteOrder() throws TreeConflictException {
     FileTree t = sample();
     assertThat(t.children(ImagePath.ROOT)).containsExactly(p("a"), p("a-b"), p("z"));
