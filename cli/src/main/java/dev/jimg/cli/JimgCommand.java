@@ -51,6 +51,7 @@ final class JimgCommand implements Callable<Integer> {
           LsCommand.class,
           CatCommand.class,
           DiffCommand.class,
+          ExtractCommand.class,
           MkfsCommand.class,
           DiskCommand.class,
           BuildCommand.class,
@@ -62,7 +63,7 @@ final class JimgCommand implements Callable<Integer> {
    * annotations would parse every verb's annotations at each start (a test checks they agree).
    */
   static final List<String> VERB_NAMES =
-      List.of("ls", "cat", "diff", "mkfs", "disk", "build", "deb");
+      List.of("ls", "cat", "diff", "extract", "mkfs", "disk", "build", "deb");
 
   /** The global option that adds stack traces to failures. */
   static final String DEBUG_OPTION = "--debug";

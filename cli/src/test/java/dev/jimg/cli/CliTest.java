@@ -61,7 +61,7 @@ class CliTest {
   /** Each verb, added alone, keeps the global option and its own help. */
   @Test
   void help_ofEachVerbAlone_showsTheInheritedDebugOption() {
-    for (String verb : List.of("ls", "cat", "diff", "mkfs", "disk", "build", "deb")) {
+    for (String verb : List.of("ls", "cat", "diff", "extract", "mkfs", "disk", "build", "deb")) {
       Run r = run(verb, "--help");
       assertThat(r.code()).as(verb).isZero();
       assertThat(r.out()).as(verb).startsWith("Usage: jimg " + verb).contains("--debug");

@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.cli;
+
+import dev.jimg.core.io.HostTreeWriter;
+import dev.jimg.core.io.HostTreeWriter.Owners;
+import dev.jimg.deb.LayeredSources;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code jimg extract}: writes the tree the layered sources make into a new host directory, as
+ * {@code tar -x} would, without mount or root (see {@link HostTreeWriter}).
+ */
+@Command(
+    name = "extract",
+    addMethodSubcommands = false,
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "Write the tree that the sources make (layered left to right, as in 'jimg ls') into a new"
+          + " directory DIR: files (holes kept), directories, symlinks and hard links with their"
+          + " modes, mtimes and user.* xattrs; owners too when run as root, as tar -x does.",
+      "DIR must not exist or be empty; the tree is written beside it and renamed into place when"
+          + " complete. A JVM cannot make device nodes, fifos or sockets, nor set xattrs outside"
+          + " user.*: devices and the like are refused unless --unsupported skip; such xattrs are"
+          + " left out with a warning. Times are exact from 1970 to 2262; before 1970 to the"
+          + " second, symlinks' to the microsecond (a warning names them)."
+    },
+    footer = {
+      "",
+      "Examples:",
+      "  jimg extract root.img rootfs/",
+      "  jimg extract --unsupported skip base.tar *.deb rootfs/   # unpack packages like dpkg",
+      "  jimg extract disk.img parts/                             # partitions as 1/, 2/, ..."
+    })
+final class ExtractCommand implements Callable<Integer> {
+  @ParentCommand private JimgCommand parent;
+
+  @Spec private CommandSpec spec;
+
+  @Option(
+      names = "--unsupported",
+      paramLabel = "POLICY",
+      description =
+          "Devices, fifos and sockets: error (default; all are listed before anything is"
+              + " written) or skip.")
+  private String unsupported = "error";
+
+  @Option(
+      names = "--owners",
+      paramLabel = "WHEN",
+      description =
+          "Set the tree's owners: auto (default: when run as root), keep (always) or skip.")
+  private String owners = "auto";
+
+  @Option(
+      names = {"-q", "--quiet"},
+      description = "Print nothing on success.")
+  private boolean quiet;
+
+  @Mixin private LayeringOptions layering;
+
+  @Parameters(
+      arity = "2..*",
+      paramLabel = "SOURCE... DIR",
+      description = "Sources (as in 'jimg ls'), then the directory to create.")
+  private List<String> args;
+
+  @Override
+  public Integer call() throws IOException {
+    boolean skip =
+        switch (unsupported.toLowerCase(Locale.ROOT)) {
+          case "error" -> false;
+          case "skip" -> true;
+          default -> throw usage("--unsupported: '" + unsupported + "' is not error or skip");
+        };
+    Owners who =
+        switch (owners.toLowerCase(Locale.ROOT)) {
+          case "auto" -> Owners.IF_ROOT;
+          case "keep" -> Owners.KEEP;
+          case "skip" -> Owners.SKIP;
+          default -> throw usage("--owners: '" + owners + "' is not auto, keep or skip");
+        };
+    Path dir = Path.of(args.get(args.size() - 1));
+    List<String> sources = args.subList(0, args.size() - 1);
+    HostTreeWriter.Result result;
+    try (LayeredSources layered = layering.open(sources, parent.stdin())) {
+      result =
+          new HostTreeWriter(new HostTreeWriter.Options(skip, who))
+              .write(layering.tree(layered), dir);
+    }
+    PrintWriter err = spec.commandLine().getErr();
+    if (!result.droppedXattrs().isEmpty()) {
+      List<String> d = result.droppedXattrs();
+      err.printf(
+          Locale.ROOT,
+          "jimg: warning: %,d extended attribute%s not written (a JVM sets only user.*): %s%s%n",
+          d.size(),
+          d.size() == 1 ? "" : "s",
+          String.join(", ", d.subList(0, Math.min(3, d.size()))),
+          d.size() > 3 ? ", ..." : "");
+      err.flush();
+    }
+    if (!result.inexactTimes().isEmpty()) {
+      List<?> t = result.inexactTimes();
+      err.printf(
+          Locale.ROOT,
+          "jimg: warning: %,d mtime%s not kept exactly (a JVM sets times before 1970 to the second,"
+              + " of links to the microsecond, none after 2262-04-11): %s%s%n",
+          t.size(),
+          t.size() == 1 ? "" : "s",
+          t.subList(0, Math.min(3, t.size())).stream().map(Object::toString).toList(),
+          t.size() > 3 ? ", ..." : "");
+      err.flush();
+    }
+    if (!quiet) {
+      PrintWriter out = spec.commandLine().getOut();
+      out.printf(
+          Locale.ROOT,
+          "%s: %,d entries%s%s%n",
+          dir,
+          result.entries(),
+          result.ownersSet()
+              ? ", owners kept"
+              : who == Owners.SKIP ? ", owners not set" : ", owners not set (not root)",
+          result.skipped().isEmpty()
+              ? ""
+              : String.format(Locale.ROOT, ", %,d skipped", result.skipped().size()));
+      out.flush();
+    }
+    return Cli.EXIT_OK;
+  }
+
+  private picocli.CommandLine.ParameterException usage(String message) {
+    return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+  }
+}

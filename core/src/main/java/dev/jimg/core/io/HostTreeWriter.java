@@ -1,0 +1,369 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import dev.jimg.core.JimgException;
+import dev.jimg.core.UnsupportedEntryException;
+import dev.jimg.core.tree.Content;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
+import dev.jimg.core.tree.Extent;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
+import dev.jimg.core.tree.Xattr;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes a tree into a new host directory, as {@code tar -x} would: directories, regular files
+ * (holes kept), symbolic links and hard links, with their modes (setuid, setgid and sticky
+ * included), modification times to the nanosecond and {@code user.*} extended attributes; owners
+ * when the process may set them (root), else the files are the caller's.
+ *
+ * <p>What a JVM cannot make on the host is refused before anything is written, or left out on
+ * request ({@link Options#skipUnsupported}): device nodes, fifos and sockets (no mknod in the JDK).
+ * Extended attributes outside {@code user.*} (security, trusted, system ACLs) cannot be set through
+ * the JDK either; they are left out and counted in the {@link Result}.
+ *
+ * <p>Times as JDK 17 can set them ({@link #settable}): to the nanosecond from 1970 to 2262, to the
+ * microsecond for symbolic links, to the second before 1970 (the JDK turns a negative time with a
+ * fraction into 1970 itself, so the fraction is dropped first), and times after 2262-04-11 of
+ * anything but a link end there. Entries whose time could not be kept exactly are listed in the
+ * {@link Result}.
+ *
+ * <p>The tree is written into a temporary directory beside the target and renamed into place when
+ * complete: a failed run leaves nothing behind and never touches an existing target. The target
+ * must not exist or be an empty directory. Nothing is followed on the host: every path is created
+ * new inside the temporary directory, below directories this writer made.
+ */
+public final class HostTreeWriter {
+  /** What to do with entries the host cannot hold through the JDK, and whether to set owners. */
+  public record Options(boolean skipUnsupported, Owners owners) {
+    /** Refuse unsupported entries; owners as {@link Owners#IF_ROOT}. */
+    public static Options defaults() {
+      return new Options(false, Owners.IF_ROOT);
+    }
+  }
+
+  /** Whether files get the tree's owners. */
+  public enum Owners {
+    /** When the process runs as root (its new files belong to uid 0), as {@code tar -x} does. */
+    IF_ROOT,
+    /** Always; fails where the host refuses. */
+    KEEP,
+    /** Never: files belong to the caller. */
+    SKIP
+  }
+
+  /**
+   * What was written: entries made, and what was left out (unsupported entries when skipped,
+   * extended attributes outside {@code user.*}), each list in path order.
+   */
+  public record Result(
+      long entries,
+      boolean ownersSet,
+      List<ImagePath> skipped,
+      List<String> droppedXattrs,
+      List<ImagePath> inexactTimes) {}
+
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  private final Options options;
+
+  public HostTreeWriter(Options options) {
+    this.options = options;
+  }
+
+  /**
+   * Writes {@code tree} to the new directory {@code target}.
+   *
+   * @throws UnsupportedEntryException listing every device, fifo and socket when they are not
+   *     skipped, before anything is written
+   * @throws JimgException if {@code target} exists and is not an empty directory
+   */
+  public Result write(FileTree tree, Path target) throws IOException {
+    List<ImagePath> unsupported = new ArrayList<>();
+    for (Map.Entry<ImagePath, Entry> e : tree) {
+      // a hard link to a device goes with the device
+      if (!makeable(tree.resolve(e.getKey()).type())) {
+        unsupported.add(e.getKey());
+      }
+    }
+    if (!unsupported.isEmpty() && !options.skipUnsupported()) {
+      throw new UnsupportedEntryException(
+          target
+              + ": a JVM cannot make device nodes, fifos or sockets on the host ("
+              + unsupported.size()
+              + ": "
+              + listed(unsupported)
+              + "); skip them (--unsupported skip) or build an image instead");
+    }
+    if (Files.exists(target, NOFOLLOW) && !isEmptyDirectory(target)) {
+      throw new JimgException(
+          target + ": exists and is not an empty directory; extract writes a new directory");
+    }
+    Path absolute = target.toAbsolutePath().normalize();
+    if (absolute.getParent() == null || absolute.getFileName() == null) {
+      throw new JimgException(target + ": extract needs a directory to create, not the root");
+    }
+    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".jimg-tmp");
+    deleteTree(tmp);
+    try {
+      Files.createDirectory(tmp);
+      boolean owners = ownersWanted(tmp);
+      List<String> dropped = new ArrayList<>();
+      List<ImagePath> inexact = new ArrayList<>();
+      long entries = writeAll(tree, tmp, owners, dropped, inexact);
+      if (Files.exists(absolute, NOFOLLOW)) {
+        Files.delete(absolute);
+      }
+      Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
+      inexact.sort(null);
+      return new Result(
+          entries,
+          owners,
+          options.skipUnsupported() ? List.copyOf(unsupported) : List.of(),
+          dropped,
+          inexact);
+    } catch (IOException | RuntimeException e) {
+      try {
+        deleteTree(tmp);
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw e;
+    }
+  }
+
+  private static boolean makeable(EntryType t) {
+    return !(t.isDevice() || t == EntryType.FIFO || t == EntryType.SOCKET);
+  }
+
+  private boolean ownersWanted(Path tmp) throws IOException {
+    return switch (options.owners()) {
+      case KEEP -> true;
+      case SKIP -> false;
+      case IF_ROOT -> ((Integer) Files.getAttribute(tmp, "unix:uid", NOFOLLOW)) == 0;
+    };
+  }
+
+  /**
+   * Makes every entry: directories, files and symlinks in path order (a parent before its
+   * children), hard links once every file exists, then the directories' metadata deepest first,
+   * since writing into a directory moves its mtime and a read-only mode would stop the writes.
+   */
+  private long writeAll(
+      FileTree tree, Path root, boolean owners, List<String> dropped, List<ImagePath> inexact)
+      throws IOException {
+    long made = 0;
+    List<ImagePath> links = new ArrayList<>();
+    List<ImagePath> dirs = new ArrayList<>();
+    for (Map.Entry<ImagePath, Entry> me : tree) {
+      ImagePath p = me.getKey();
+      Entry e = me.getValue();
+      Path host = host(root, p);
+      switch (e.type()) {
+        case DIRECTORY -> {
+          if (!p.isRoot()) {
+            Files.createDirectory(host);
+          }
+          dirs.add(p);
+          made++;
+          continue;
+        }
+        case REGULAR -> writeFile(e.content(), host, p);
+        case SYMLINK ->
+            Files.createSymbolicLink(
+                host, host.getFileSystem().getPath(text(e.symlinkTarget(), p)));
+        case HARDLINK -> {
+          if (makeable(tree.resolve(p).type())) {
+            links.add(p);
+          }
+          continue;
+        }
+        default -> {
+          continue; // unsupported, checked before
+        }
+      }
+      metadata(host, e, p, owners, dropped, inexact);
+      made++;
+    }
+    for (ImagePath p : links) {
+      Files.createLink(host(root, p), host(root, tree.get(p).hardlinkTarget()));
+      made++;
+    }
+    for (int i = dirs.size() - 1; i >= 0; i--) {
+      ImagePath p = dirs.get(i);
+      metadata(host(root, p), tree.get(p), p, owners, dropped, inexact);
+    }
+    return made;
+  }
+
+  /** Writes a file's data extents where they lie, leaving holes unwritten, then its full size. */
+  private static void writeFile(Content content, Path host, ImagePath p) throws IOException {
+    try (RandomAccessFile raf = new RandomAccessFile(host.toFile(), "rw");
+        InputStream in = content.open()) {
+      FileChannel out = raf.getChannel();
+      byte[] buf = new byte[(int) Math.min(1 << 16, Math.max(1, content.size()))];
+      long pos = 0;
+      for (Extent x : content.extents()) {
+        in.skipNBytes(x.offset() - pos);
+        pos = x.offset();
+        while (pos < x.end()) {
+          int n = in.readNBytes(buf, 0, (int) Math.min(buf.length, x.end() - pos));
+          if (n == 0) {
+            throw new JimgException(
+                p + ": content ended after " + pos + " of " + content.size() + " bytes");
+          }
+          ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
+          while (b.hasRemaining()) {
+            pos += out.write(b, pos);
+          }
+        }
+      }
+      raf.setLength(content.size());
+    }
+  }
+
+  private void metadata(
+      Path host,
+      Entry e,
+      ImagePath p,
+      boolean owners,
+      List<String> dropped,
+      List<ImagePath> inexact)
+      throws IOException {
+    boolean link = e.type() == EntryType.SYMLINK;
+    if (owners) {
+      // before the mode: a change of owner clears setuid and setgid
+      Files.setAttribute(host, "unix:uid", (int) e.uid(), NOFOLLOW);
+      Files.setAttribute(host, "unix:gid", (int) e.gid(), NOFOLLOW);
+    }
+    if (!link) {
+      Files.setAttribute(host, "unix:mode", e.mode());
+    }
+    UserDefinedFileAttributeView user = null;
+    for (Xattr x : e.xattrs()) {
+      // Linux takes user.* on files and directories only
+      if (!link && x.name().startsWith("user.")) {
+        if (user == null) {
+          user = Files.getFileAttributeView(host, UserDefinedFileAttributeView.class, NOFOLLOW);
+        }
+        user.write(x.name().substring(5), ByteBuffer.wrap(x.value()));
+      } else {
+        dropped.add(p + " " + x.name());
+      }
+    }
+    Timestamp m = settable(e.mtime(), link);
+    if (!m.equals(e.mtime())) {
+      inexact.add(p);
+    }
+    FileTime mtime = FileTime.from(m.toInstant());
+    FileTime atime = e.atime().map(a -> FileTime.from(settable(a, link).toInstant())).orElse(mtime);
+    Files.getFileAttributeView(host, BasicFileAttributeView.class, NOFOLLOW)
+        .setTimes(mtime, atime, null);
+  }
+
+  /** The latest time JDK 17 sets on a file through {@code futimens}: 2^63 - 1 ns after 1970. */
+  static final Timestamp LATEST = new Timestamp(Long.MAX_VALUE / 1_000_000_000L, 854_775_807);
+
+  /**
+   * The time the host gets for {@code t}: JDK 17 passes a time to the kernel as one count of
+   * nanoseconds (microseconds for a symbolic link, through {@code lutimes}) split by truncating
+   * division, so a negative time with a fraction comes out with a negative fraction, which the
+   * kernel refuses, and the JDK then sets 1970 instead; and nanoseconds past {@link #LATEST}
+   * saturate. So: whole seconds before 1970, microseconds for links, files end at {@link #LATEST}.
+   */
+  static Timestamp settable(Timestamp t, boolean symlink) {
+    if (t.seconds() < 0) {
+      return Timestamp.ofSeconds(t.seconds());
+    }
+    if (symlink) {
+      return new Timestamp(t.seconds(), t.nanos() - t.nanos() % 1000);
+    }
+    return t.compareTo(LATEST) > 0 ? LATEST : t;
+  }
+
+  private static Path host(Path root, ImagePath p) throws JimgException {
+    return p.isRoot() ? root : root.resolve(text(p.bytes(), p));
+  }
+
+  /** Bytes as the JVM's file-name text: names that are not UTF-8 cannot be made through the JDK. */
+  private static String text(byte[] raw, ImagePath p) throws JimgException {
+    String s = new String(raw, StandardCharsets.UTF_8);
+    if (!Arrays.equals(s.getBytes(StandardCharsets.UTF_8), raw)) {
+      throw new UnsupportedEntryException(
+          p + ": a name or link target that is not UTF-8 cannot be made on the host by a JVM");
+    }
+    return s;
+  }
+
+  private static String listed(List<ImagePath> paths) {
+    List<String> shown = new ArrayList<>();
+    for (int i = 0; i < Math.min(5, paths.size()); i++) {
+      shown.add(paths.get(i).toString());
+    }
+    return String.join(", ", shown) + (paths.size() > 5 ? ", ..." : "");
+  }
+
+  private static boolean isEmptyDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir, NOFOLLOW)) {
+      return false;
+    }
+    try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+      return !s.iterator().hasNext();
+    }
+  }
+
+  /** Deletes {@code dir} and everything below it, following no link; nothing if it is missing. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, NOFOLLOW)) {
+      return;
+    }
+    Files.walkFileTree(
+        dir,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
+              throws IOException {
+            // a directory made read-only by the tree must be writable to empty it
+            Files.setAttribute(d, "unix:mode", 0700);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
+            Files.delete(f);
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+            if (e != null) {
+              throw e;
+            }
+            Files.delete(d);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+}

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jimg.core.JimgException;
+import dev.jimg.core.UnsupportedEntryException;
+import dev.jimg.core.tree.Content;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostTreeWriterTest {
+  private static final Timestamp T = new Timestamp(1_600_000_000L, 123_456_789);
+  private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+
+  @TempDir Path tmp;
+
+  private static Content text(String s) {
+    return Content.ofBytes(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FileTreeBuilder base() throws IOException {
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, T));
+    // a read-only directory with children: its mode must come after they are made
+    b.put(ImagePath.of("ro"), Entry.directory(0555, T));
+    b.put(ImagePath.of("ro/setuid"), Entry.file(04755, T, text("#!/bin/sh\n")));
+    b.put(ImagePath.of("tmp"), Entry.directory(01777, Timestamp.ofSeconds(-100)));
+    b.put(ImagePath.of("ro/link"), Entry.symlink("../tmp", Timestamp.ofSeconds(5)));
+    b.put(ImagePath.of("z-first"), Entry.file(0640, T, text("shared")));
+    b.put(ImagePath.of("a-second"), Entry.hardlink(ImagePath.of("z-first")));
+    return b;
+  }
+
+  private static int mode(Path p) throws IOException {
+    return (Integer) Files.getAttribute(p, "unix:mode", NOFOLLOW) & 07777;
+  }
+
+  @Test
+  void write_modesTimesLinks_asTheTreeSays() throws IOException {
+    Path out = tmp.resolve("out");
+    HostTreeWriter.Result r =
+        new HostTreeWriter(HostTreeWriter.Options.defaults()).write(base().build(), out);
+    assertThat(r.entries()).isEqualTo(7);
+    assertThat(mode(out.resolve("ro"))).isEqualTo(0555);
+    assertThat(mode(out.resolve("ro/setuid"))).isEqualTo(04755);
+    assertThat(mode(out.resolve("tmp"))).isEqualTo(01777);
+    assertThat(Files.readString(out.resolve("ro/setuid"))).isEqualTo("#!/bin/sh\n");
+    assertThat(Files.getLastModifiedTime(out.resolve("ro")))
+        .isEqualTo(FileTime.from(T.toInstant()));
+    assertThat(Files.getLastModifiedTime(out.resolve("tmp")))
+        .isEqualTo(FileTime.fromMillis(-100_000));
+    assertThat(Files.readSymbolicLink(out.resolve("ro/link")).toString()).isEqualTo("../tmp");
+    assertThat(Files.getLastModifiedTime(out.resolve("ro/link"), NOFOLLOW))
+        .isEqualTo(FileTime.fromMillis(5000));
+    assertThat(Files.getAttribute(out.resolve("a-second"), "unix:ino"))
+        .isEqualTo(Files.getAttribute(out.resolve("z-first"), "unix:ino"));
+    assertThat(Files.getAttribute(out.resolve("z-first"), "unix:nlink")).isEqualTo(2);
+    assertThat(Files.getLastModifiedTime(out)).isEqualTo(FileTime.from(T.toInstant()));
+    assertThat(tmp.resolve(".out.jimg-tmp")).doesNotExist();
+  }
+
+  @Test
+  void write_owners_setWhenRoot_orWhenAskedNotTo_left() throws IOException {
+    FileTreeBuilder b = base();
+    b.put(
+        ImagePath.of("owned"),
+        Entry.file(0644, T, text("x")).toBuilder().uid(1234).gid(56).build());
+    FileTree tree = b.build();
+    Path out = tmp.resolve("out");
+    HostTreeWriter.Result r =
+        new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out);
+    int me = (Integer) Files.getAttribute(tmp, "unix:uid");
+    assertThat(r.ownersSet()).isEqualTo(me == 0);
+    if (me == 0) {
+      assertThat(Files.getAttribute(out.resolve("owned"), "unix:uid")).isEqualTo(1234);
+      assertThat(Files.getAttribute(out.resolve("owned"), "unix:gid")).isEqualTo(56);
+      // chown clears setuid: the mode is set after the owner
+      assertThat(mode(out.resolve("ro/setuid"))).isEqualTo(04755);
+    }
+    Path skipped = tmp.resolve("skipped");
+    HostTreeWriter.Result s =
+        new HostTreeWriter(new HostTreeWriter.Options(false, HostTreeWriter.Owners.SKIP))
+            .write(tree, skipped);
+    assertThat(s.ownersSet()).isFalse();
+    assertThat(Files.getAttribute(skipped.resolve("owned"), "unix:uid")).isEqualTo(me);
+  }
+
+  @Test
+  void write_sparseFile_sizeAndBytesKept() throws IOException {
+    FileTreeBuilder b = base();
+    b.put(ImagePath.of("hole"), Entry.file(0644, T, Content.zeros(5 << 20)));
+    Path out = tmp.resolve("out");
+    new HostTreeWriter(HostTreeWriter.Options.defaults()).write(b.build(), out);
+    assertThat(Files.size(out.resolve("hole"))).isEqualTo(5 << 20);
+    try (InputStream in = Files.newInputStream(out.resolve("hole"))) {
+      assertThat(in.readAllBytes()).containsOnly(0);
+    }
+  }
+
+  @Test
+  void write_userXattrsWritten_othersReported() throws IOException {
+    FileTreeBuilder b = base();
+    b.put(
+        ImagePath.of("attrs"),
+        Entry.file(0644, T, text("x")).toBuilder()
+            .xattr("user.mime_type", "text/plain".getBytes(StandardCharsets.UTF_8))
+            .xattr("security.capability", new byte[] {1, 0, 0, 2})
+            .build());
+    Path out = tmp.resolve("out");
+    HostTreeWriter.Result r;
+    try {
+      r = new HostTreeWriter(HostTreeWriter.Options.defaults()).write(b.build(), out);
+    } catch (IOException e) {
+      // a host filesystem without user xattrs (tmpfs before Linux 6.6) refuses them
+      org.junit.jupiter.api.Assumptions.assumeTrue(
+          false, "no user xattrs on " + tmp + ": " + e.getMessage());
+      return;
+    }
+    assertThat(r.droppedXattrs()).containsExactly("attrs security.capability");
+    UserDefinedFileAttributeView v =
+        Files.getFileAttributeView(out.resolve("attrs"), UserDefinedFileAttributeView.class);
+    ByteBuffer buf = ByteBuffer.allocate(64);
+    v.read("mime_type", buf);
+    assertThat(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8))
+        .isEqualTo("text/plain");
+  }
+
+  @Test
+  void write_devices_refusedBeforeAnythingIsWritten_orSkipped() throws IOException {
+    FileTreeBuilder b = base();
+    b.put(ImagePath.of("dev"), Entry.directory(0755, T));
+    b.put(
+        ImagePath.of("dev/null"),
+        Entry.builder(EntryType.CHAR_DEVICE).mode(0666).mtime(T).device(1, 3).build());
+    b.put(ImagePath.of("fifo"), Entry.builder(EntryType.FIFO).mode(0600).mtime(T).build());
+    FileTree tree = b.build();
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out))
+        .isInstanceOf(UnsupportedEntryException.class)
+        .hasMessageContaining("(2: dev/null, fifo)")
+        .hasMessageContaining("--unsupported skip");
+    assertThat(out).doesNotExist();
+    assertThat(tmp.resolve(".out.jimg-tmp")).doesNotExist();
+
+    HostTreeWriter.Result r =
+        new HostTreeWriter(new HostTreeWriter.Options(true, HostTreeWriter.Owners.IF_ROOT))
+            .write(tree, out);
+    assertThat(r.skipped()).containsExactly(ImagePath.of("dev/null"), ImagePath.of("fifo"));
+    assertThat(out.resolve("dev")).isDirectory();
+    assertThat(out.resolve("fifo")).doesNotExist();
+  }
+
+  @Test
+  void write_targetNotEmpty_refusedAndUntouched() throws IOException {
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    Files.writeString(out.resolve("keep"), "mine");
+    FileTree tree = base().build();
+    assertThatThrownBy(() -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("exists and is not an empty directory");
+    assertThat(Files.readString(out.resolve("keep"))).isEqualTo("mine");
+
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, empty);
+    assertThat(empty.resolve("ro/setuid")).isRegularFile();
+  }
+
+  @Test
+  void write_contentFailsHalfway_leavesNothingBehind() throws IOException {
+    Content broken =
+        new Content() {
+          @Override
+          public long size() {
+            return 100;
+          }
+
+          @Override
+          public InputStream open() {
+            return new ByteArrayInputStream(new byte[40]);
+          }
+        };
+    FileTreeBuilder b = base();
+    b.put(ImagePath.of("ro/broken"), Entry.file(0644, T, broken));
+    Path out = tmp.resolve("out");
+    FileTree tree = b.build();
+    assertThatThrownBy(() -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("ro/broken: content ended after 40 of 100 bytes");
+    assertThat(out).doesNotExist();
+    assertThat(List.of(tmp.toFile().list())).isEmpty();
+  }
+}
