@@ -6,12 +6,11 @@
 # prints wall and CPU (user + system) seconds, best and median, and the ratios jimg / dpkg-deb|tar
 # (target <= 0.5).
 #
-# What jimg runs: `jimg ls BASE.tar PKG.deb... >/dev/null`. jimg has no verb that writes a tree to a
-# host directory (it writes images); `ls` does the whole unpack -- every data.tar decompressed and
-# parsed, file contents spooled to a temporary file, entries laid over the skeleton as dpkg would
-# (directory symlinks followed, conflicts checked), the dpkg database written -- then prints the
-# listing. The peer's time includes writing every file into DIR (page cache; no fsync either side).
-# JVM start-up is included in jimg's time.
+# What jimg runs: `jimg extract -q BASE.tar PKG.deb... DIR`: every data.tar decompressed and parsed,
+# entries laid over the skeleton as dpkg would (directory symlinks followed, conflicts checked), the
+# dpkg database written, and the tree written into DIR (page cache; no fsync either side), as the
+# peer's tar -x writes it. JVM start-up is included in jimg's time. (Until session 7, when extract
+# did not exist, `jimg ls` stood in: the same unpack without writing the files.)
 #
 # usage: bench/deb-vs-dpkg.sh [DEBDIR] [RUNS]
 #   DEBDIR: a directory of .deb files (default $JIMG_DEB_CORPUS, else /var/tmp/jimg-corpus/debs)
@@ -19,7 +18,7 @@
 #   JIMG=PATH runs another jimg launcher (e.g. a main checkout's, to compare two builds)
 # Needs dpkg-deb, GNU tar, /usr/bin/time; run as root so that tar keeps owners, as dpkg does.
 set -euo pipefail
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,20p' "$0"; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,19p' "$0"; exit 0; }
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 debdir=$(readlink -f "${1:-${JIMG_DEB_CORPUS:-/var/tmp/jimg-corpus/debs}}")
 runs=${2:-5}
@@ -61,15 +60,15 @@ for ((i = 0; i < runs; i++)); do
   # each side starts with no dirty pages of the other's writes: without the sync, the peer's run
   # took 3.4-10 s, depending on the writeback of the files it had unpacked the round before
   sync
-  measure "$jimg" ls "$work/base.tar" "${debs[@]}" >>"$work/jimg.ms"
+  rm -rf "$work/jout"
+  measure "$jimg" extract -q "$work/base.tar" "${debs[@]}" "$work/jout" >>"$work/jimg.ms"
   rm -rf "$work/out" && cp -a "$work/skel" "$work/out"
   sync
   measure bash "$work/dpkg.sh" "$work/out" "${debs[@]}" >>"$work/dpkg.ms"
 done
 
 # sanity: both sides made the same number of entries outside the dpkg database
-"$jimg" ls "$work/base.tar" "${debs[@]}" >"$work/ls.txt"
-jimg_entries=$(grep -vc ' var/lib/dpkg/\| var/lib/dpkg$' "$work/ls.txt" || true)
+jimg_entries=$(cd "$work/jout" && find . ! -path './var/lib/dpkg/*' ! -path ./var/lib/dpkg | wc -l)
 dpkg_entries=$(cd "$work/out" && find . ! -path './var/lib/dpkg/*' ! -path ./var/lib/dpkg | wc -l)
 
 stats() { # column of FILE -> "best median"
