@@ -81,7 +81,12 @@ public final class CdsTraining {
         List.of("ls", tree),
         List.of("mkfs", "ext4", seed, dir.resolve("d.ext4").toString(), tree),
         List.of("mkfs", "squashfs", seed, dir.resolve("e.sqfs").toString(), tree),
-        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("f.fat").toString(), tree));
+        List.of("mkfs", "fat", seed, "--unsupported=skip", dir.resolve("f.fat").toString(), tree),
+        // the verbs that read images: the ext4 reader, the comparison, the host writer
+        List.of("diff", dir.resolve("a.ext4").toString(), dir.resolve("a.ext4").toString()),
+        List.of("cat", dir.resolve("a.ext4").toString(), "etc/hostname"),
+        List.of(
+            "extract", "--unsupported=skip", "--owners=skip", tar, dir.resolve("g").toString()));
   }
 
   /** A small directory tree: files of a few sizes, nested directories, a symbolic link. */
