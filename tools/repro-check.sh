@@ -21,6 +21,8 @@ check() { # name, args for jimg after the image path is known
     printf '%-22s identical  %s\n' "$name" "$(sha256sum < "$a" | cut -c1-16)"
   else
     printf '%-22s DIFFERENT  first differences:\n' "$name"; cmp -l "$a" "$b" | head -5; fail=1
+    # which entries differ, where jimg can read the two images as trees
+    "$root/jimg" diff "$a" "$b" 2>&1 | head -10 || true
   fi
 }
 check ext4 mkfs ext4 IMAGE "$example"
@@ -93,6 +95,7 @@ if [[ -n $other ]]; then
       printf '%-22s identical on both JVMs\n' "$name"
     else
       printf '%-22s DIFFERENT on the other JVM\n' "$name"; cmp -l "$a" "$b" | head -5; fail=1
+      "$root/jimg" diff "$a" "$b" 2>&1 | head -10 || true
     fi
   }
   jvm_check ext4 mkfs ext4 IMAGE "$example"
