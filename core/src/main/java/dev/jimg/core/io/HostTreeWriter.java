@@ -102,11 +102,26 @@ public final class HostTreeWriter {
    */
   public Result write(FileTree tree, Path target) throws IOException {
     List<ImagePath> unsupported = new ArrayList<>();
+    List<ImagePath> unnamable = new ArrayList<>();
     for (Map.Entry<ImagePath, Entry> e : tree) {
       // a hard link to a device goes with the device
       if (!makeable(tree.resolve(e.getKey()).type())) {
         unsupported.add(e.getKey());
       }
+      byte[] link = e.getValue().symlinkTarget();
+      if (!isUtf8(e.getKey().name()) || (link != null && !isUtf8(link))) {
+        unnamable.add(e.getKey());
+      }
+    }
+    if (!unnamable.isEmpty()) {
+      throw new UnsupportedEntryException(
+          target
+              + ": a JVM makes host names and link targets from UTF-8 text only, and these are not"
+              + " UTF-8 ("
+              + unnamable.size()
+              + ": "
+              + listed(unnamable)
+              + "); rename them with a manifest or build an image instead");
     }
     if (!unsupported.isEmpty() && !options.skipUnsupported()) {
       throw new UnsupportedEntryException(
@@ -307,14 +322,20 @@ public final class HostTreeWriter {
     return p.isRoot() ? root : root.resolve(text(p.bytes(), p));
   }
 
-  /** Bytes as the JVM's file-name text: names that are not UTF-8 cannot be made through the JDK. */
+  /**
+   * Bytes as the JVM's file-name text ({@link #write} checked first that every name and link target
+   * is UTF-8).
+   */
   private static String text(byte[] raw, ImagePath p) throws JimgException {
-    String s = new String(raw, StandardCharsets.UTF_8);
-    if (!Arrays.equals(s.getBytes(StandardCharsets.UTF_8), raw)) {
-      throw new UnsupportedEntryException(
-          p + ": a name or link target that is not UTF-8 cannot be made on the host by a JVM");
+    if (!isUtf8(raw)) {
+      throw new UnsupportedEntryException(p + ": not UTF-8, so a JVM cannot make it on the host");
     }
-    return s;
+    return new String(raw, StandardCharsets.UTF_8);
+  }
+
+  private static boolean isUtf8(byte[] raw) {
+    return Arrays.equals(
+        new String(raw, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8), raw);
   }
 
   private static String listed(List<ImagePath> paths) {

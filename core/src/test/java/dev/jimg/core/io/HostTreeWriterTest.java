@@ -170,6 +170,21 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_namesNotUtf8_refusedBeforeAnythingIsWritten() throws IOException {
+    FileTreeBuilder b = base();
+    b.put(ImagePath.parse(new byte[] {'l', 'a', 't', (byte) 0xE9}), Entry.file(0644, T, text("x")));
+    b.put(
+        ImagePath.of("link"),
+        Entry.builder(EntryType.SYMLINK).mtime(T).symlinkTarget(new byte[] {(byte) 0xFF}).build());
+    FileTree tree = b.build();
+    Path out = tmp.resolve("out");
+    assertThatThrownBy(() -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out))
+        .isInstanceOf(UnsupportedEntryException.class)
+        .hasMessageContaining("not UTF-8 (2: lat\\xe9, link)");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void write_targetNotEmpty_refusedAndUntouched() throws IOException {
     Path out = Files.createDirectories(tmp.resolve("out"));
     Files.writeString(out.resolve("keep"), "mine");
