@@ -2,7 +2,11 @@
 package dev.jimg.cli;
 
 import dev.jimg.core.repro.AllowNondeterminism;
+import java.io.BufferedOutputStream;
 import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -20,8 +24,10 @@ public final class Main {
     PrintWriter err =
         new PrintWriter(
             new BufferedWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8)));
-    int code =
-        Cli.run(args, System.in, System.out, out, err, System.getenv(), System.console() != null);
+    // raw bytes (cat) go straight to the file descriptor: System.out, a PrintStream, would swallow
+    // a failed write (a full disk, a closed pipe) and the run would still exit 0
+    OutputStream raw = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+    int code = Cli.run(args, System.in, raw, out, err, System.getenv(), System.console() != null);
     out.flush();
     err.flush();
     System.exit(code);

@@ -13,21 +13,19 @@ import dev.jimg.core.tree.Timestamp;
 import dev.jimg.core.tree.Xattr;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -132,25 +130,28 @@ public final class HostTreeWriter {
               + listed(unsupported)
               + "); skip them (--unsupported skip) or build an image instead");
     }
-    if (Files.exists(target, NOFOLLOW) && !isEmptyDirectory(target)) {
+    // the path as the kernel resolves it, not normalised as text: "link/../x" is not "x"
+    Path absolute = target.toAbsolutePath();
+    Path name = absolute.getFileName();
+    if (absolute.getParent() == null
+        || name == null
+        || name.toString().equals(".")
+        || name.toString().equals("..")) {
+      throw new JimgException(
+          target + ": extract needs the name of a directory to create, not the root, . or ..");
+    }
+    if (Files.exists(absolute, NOFOLLOW) && !isEmptyDirectory(absolute)) {
       throw new JimgException(
           target + ": exists and is not an empty directory; extract writes a new directory");
     }
-    Path absolute = target.toAbsolutePath().normalize();
-    if (absolute.getParent() == null || absolute.getFileName() == null) {
-      throw new JimgException(target + ": extract needs a directory to create, not the root");
-    }
-    Path tmp = absolute.resolveSibling("." + absolute.getFileName() + ".jimg-tmp");
-    deleteTree(tmp);
+    // a name of its own, so that two extractions beside each other never share it
+    Path tmp = Files.createTempDirectory(absolute.getParent(), "." + name + ".jimg-");
     try {
-      Files.createDirectory(tmp);
       boolean owners = ownersWanted(tmp);
       List<String> dropped = new ArrayList<>();
       List<ImagePath> inexact = new ArrayList<>();
       long entries = writeAll(tree, tmp, owners, dropped, inexact);
-      if (Files.exists(absolute, NOFOLLOW)) {
-        Files.delete(absolute);
-      }
+      // rename(2) replaces an empty directory in one step
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       inexact.sort(null);
       return new Result(
@@ -235,9 +236,15 @@ public final class HostTreeWriter {
 
   /** Writes a file's data extents where they lie, leaving holes unwritten, then its full size. */
   private static void writeFile(Content content, Path host, ImagePath p) throws IOException {
-    try (RandomAccessFile raf = new RandomAccessFile(host.toFile(), "rw");
+    // a new file, never an existing one or a link's target (a case-folding host directory could
+    // otherwise take "a" for a link "A" made just before)
+    try (FileChannel out =
+            FileChannel.open(
+                host,
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS);
         InputStream in = content.open()) {
-      FileChannel out = raf.getChannel();
       byte[] buf = new byte[(int) Math.min(1 << 16, Math.max(1, content.size()))];
       long pos = 0;
       for (Extent x : content.extents()) {
@@ -255,7 +262,10 @@ public final class HostTreeWriter {
           }
         }
       }
-      raf.setLength(content.size());
+      if (out.size() < content.size()) {
+        // a hole up to the end: a channel grows only by writing, so the last byte is written
+        out.write(ByteBuffer.allocate(1), content.size() - 1);
+      }
     }
   }
 
@@ -268,13 +278,12 @@ public final class HostTreeWriter {
       List<ImagePath> inexact)
       throws IOException {
     boolean link = e.type() == EntryType.SYMLINK;
+    // Order matters: a change of owner clears setuid and setgid, and once a mode takes away the
+    // owner's write or read permission, a caller that is not root can no longer write xattrs or
+    // open the file to set its times (the JDK opens it for that). So owner, xattrs, times, mode.
     if (owners) {
-      // before the mode: a change of owner clears setuid and setgid
       Files.setAttribute(host, "unix:uid", (int) e.uid(), NOFOLLOW);
       Files.setAttribute(host, "unix:gid", (int) e.gid(), NOFOLLOW);
-    }
-    if (!link) {
-      Files.setAttribute(host, "unix:mode", e.mode());
     }
     UserDefinedFileAttributeView user = null;
     for (Xattr x : e.xattrs()) {
@@ -296,6 +305,10 @@ public final class HostTreeWriter {
     FileTime atime = e.atime().map(a -> FileTime.from(settable(a, link).toInstant())).orElse(mtime);
     Files.getFileAttributeView(host, BasicFileAttributeView.class, NOFOLLOW)
         .setTimes(mtime, atime, null);
+    if (!link) {
+      // a chmod moves only the change time
+      Files.setAttribute(host, "unix:mode", e.mode());
+    }
   }
 
   /** The latest time JDK 17 sets on a file through {@code futimens}: 2^63 - 1 ns after 1970. */
@@ -357,34 +370,32 @@ public final class HostTreeWriter {
 
   /** Deletes {@code dir} and everything below it, following no link; nothing if it is missing. */
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, NOFOLLOW)) {
+    if (!Files.isDirectory(dir, NOFOLLOW)) {
+      Files.deleteIfExists(dir);
       return;
     }
-    Files.walkFileTree(
-        dir,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs)
-              throws IOException {
-            // a directory made read-only by the tree must be writable to empty it
-            Files.setAttribute(d, "unix:mode", 0700);
-            return FileVisitResult.CONTINUE;
+    // each directory is made the owner's before it is read: one the tree made unreadable (0000)
+    // could not be listed, and one made read-only could not be emptied
+    ArrayDeque<Path> toEmpty = new ArrayDeque<>();
+    List<Path> dirs = new ArrayList<>();
+    toEmpty.push(dir);
+    while (!toEmpty.isEmpty()) {
+      Path d = toEmpty.pop();
+      Files.setAttribute(d, "unix:mode", 0700); // by path: opening a 0000 directory fails
+      dirs.add(d);
+      try (DirectoryStream<Path> children = Files.newDirectoryStream(d)) {
+        for (Path c : children) {
+          if (Files.isDirectory(c, NOFOLLOW)) {
+            toEmpty.push(c);
+          } else {
+            Files.delete(c);
           }
-
-          @Override
-          public FileVisitResult visitFile(Path f, BasicFileAttributes attrs) throws IOException {
-            Files.delete(f);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-            if (e != null) {
-              throw e;
-            }
-            Files.delete(d);
-            return FileVisitResult.CONTINUE;
-          }
-        });
+        }
+      }
+    }
+    // children were listed after their parents: delete in the reverse order
+    for (int k = dirs.size() - 1; k >= 0; k--) {
+      Files.delete(dirs.get(k));
+    }
   }
 }

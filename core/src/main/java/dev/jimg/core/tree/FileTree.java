@@ -146,16 +146,17 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
     int hops = 0;
     while (!todo.isEmpty()) {
       byte[] c = todo.pollFirst();
+      // as in the kernel, "x/.", "x/.." and "x/y" need x to be a directory
+      Entry dir = entries.get(cur);
+      if (dir == null || dir.type() != EntryType.DIRECTORY) {
+        return null;
+      }
       if (c.length == 0 || (c.length == 1 && c[0] == '.')) {
         continue;
       }
       if (c.length == 2 && c[0] == '.' && c[1] == '.') {
         cur = cur.parent();
         continue;
-      }
-      Entry dir = entries.get(cur);
-      if (dir == null || dir.type() != EntryType.DIRECTORY) {
-        return null;
       }
       ImagePath next = cur.child(c);
       Entry e = entries.get(next);

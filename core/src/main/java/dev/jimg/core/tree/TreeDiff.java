@@ -90,8 +90,14 @@ public final class TreeDiff {
    * as squashfs keeps them; 2,000,000,000 FAT's two seconds).
    */
   public static TreeDiff ignoring(Set<Field> ignored, long resolutionNanos) {
-    if (resolutionNanos < 1) {
-      throw new IllegalArgumentException("time resolution must be at least 1 ns");
+    boolean divides =
+        resolutionNanos > 0
+            && (resolutionNanos < 1_000_000_000L
+                ? 1_000_000_000L % resolutionNanos == 0
+                : resolutionNanos % 1_000_000_000L == 0);
+    if (!divides) {
+      throw new IllegalArgumentException(
+          "time resolution must divide one second or be whole seconds: " + resolutionNanos + " ns");
     }
     Set<Field> copy = EnumSet.noneOf(Field.class);
     copy.addAll(ignored);

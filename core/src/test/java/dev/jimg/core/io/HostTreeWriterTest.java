@@ -200,6 +200,37 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_targetThroughASymlinkAndDotDot_isWhereTheKernelPutsIt() throws IOException {
+    Files.createDirectories(tmp.resolve("deep/a"));
+    Files.createSymbolicLink(tmp.resolve("sym"), Path.of("deep/a"));
+    Files.writeString(tmp.resolve("out"), "precious");
+    Path target = tmp.resolve("sym/../out"); // the kernel: deep/out, not out
+    new HostTreeWriter(HostTreeWriter.Options.defaults()).write(base().build(), target);
+    assertThat(Files.readString(tmp.resolve("out"))).isEqualTo("precious");
+    assertThat(tmp.resolve("deep/out/ro/setuid")).isRegularFile();
+    try (var s = Files.list(tmp.resolve("deep"))) {
+      assertThat(s.map(x -> x.getFileName().toString())).containsExactlyInAnyOrder("a", "out");
+    }
+
+    assertThatThrownBy(
+            () ->
+                new HostTreeWriter(HostTreeWriter.Options.defaults())
+                    .write(base().build(), tmp.resolve("deep/out/..")))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("not the root, . or ..");
+  }
+
+  @Test
+  void deleteTree_unreadableAndReadOnlyDirectories_removed() throws IOException {
+    Path d = Files.createDirectories(tmp.resolve("t/ro/none"));
+    Files.writeString(d.resolve("f"), "x");
+    Files.setAttribute(d, "unix:mode", 0);
+    Files.setAttribute(tmp.resolve("t/ro"), "unix:mode", 0555);
+    HostTreeWriter.deleteTree(tmp.resolve("t"));
+    assertThat(tmp.resolve("t")).doesNotExist();
+  }
+
+  @Test
   void write_contentFailsHalfway_leavesNothingBehind() throws IOException {
     Content broken =
         new Content() {

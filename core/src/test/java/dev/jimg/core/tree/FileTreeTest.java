@@ -45,6 +45,11 @@ class FileTreeTest {
     assertThat(t.follow(p("etc/loop"))).isNull();
     assertThat(t.follow(p("etc/gone"))).isNull();
     assertThat(t.follow(p("a/b/x"))).as("a file is not a directory").isNull();
+    FileTree dotted =
+        t.toBuilder()
+            .put(p("etc/weird"), Entry.symlink("../usr/bin/dash/..", Timestamp.EPOCH))
+            .build();
+    assertThat(dotted.follow(p("etc/weird"))).as("'..' after a file").isNull();
     assertThat(t.follow(p("missing"))).isNull();
   }
 

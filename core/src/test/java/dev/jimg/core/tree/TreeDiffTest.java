@@ -142,6 +142,16 @@ class TreeDiffTest {
   }
 
   @Test
+  void ignoring_aResolutionThatDoesNotDivideASecond_isRefused() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> TreeDiff.ignoring(Set.of(), 1_500_000_000L))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> TreeDiff.ignoring(Set.of(), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(TreeDiff.ignoring(Set.of(), 2_000_000_000L)).isNotNull();
+  }
+
+  @Test
   void compare_hardLinks_groupsCompared_notWhichNameHoldsTheData() throws IOException {
     FileTreeBuilder left = base();
     left.put(ImagePath.of("a"), file("same"));
