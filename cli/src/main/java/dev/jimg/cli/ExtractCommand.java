@@ -3,6 +3,7 @@ package dev.jimg.cli;
 
 import dev.jimg.core.io.HostTreeWriter;
 import dev.jimg.core.io.HostTreeWriter.Owners;
+import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.deb.LayeredSources;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -96,9 +97,17 @@ final class ExtractCommand implements Callable<Integer> {
     List<String> sources = args.subList(0, args.size() - 1);
     HostTreeWriter.Result result;
     try (LayeredSources layered = layering.open(sources, parent.stdin())) {
-      result =
-          new HostTreeWriter(new HostTreeWriter.Options(skip, who))
-              .write(layering.tree(layered), dir);
+      ProgressListener progress =
+          ProgressRenderer.forTerminal(parent.terminal() && !quiet, spec.commandLine().getErr());
+      try {
+        result =
+            new HostTreeWriter(new HostTreeWriter.Options(skip, who))
+                .write(layering.tree(layered), dir, progress);
+      } finally {
+        if (progress instanceof ProgressRenderer renderer) {
+          renderer.finish();
+        }
+      }
     }
     PrintWriter err = spec.commandLine().getErr();
     if (!result.droppedXattrs().isEmpty()) {

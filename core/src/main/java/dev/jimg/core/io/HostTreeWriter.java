@@ -3,6 +3,8 @@ package dev.jimg.core.io;
 
 import dev.jimg.core.JimgException;
 import dev.jimg.core.UnsupportedEntryException;
+import dev.jimg.core.progress.ProgressEvent;
+import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
 import dev.jimg.core.tree.EntryType;
@@ -85,6 +87,9 @@ public final class HostTreeWriter {
 
   private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
 
+  /** The phase of the progress events. */
+  public static final String PHASE = "writing files";
+
   private final Options options;
 
   public HostTreeWriter(Options options) {
@@ -99,6 +104,14 @@ public final class HostTreeWriter {
    * @throws JimgException if {@code target} exists and is not an empty directory
    */
   public Result write(FileTree tree, Path target) throws IOException {
+    return write(tree, target, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #write(FileTree, Path)}, reporting the bytes of file contents written ("writing
+   * files") to {@code progress}, from the calling thread.
+   */
+  public Result write(FileTree tree, Path target, ProgressListener progress) throws IOException {
     List<ImagePath> unsupported = new ArrayList<>();
     List<ImagePath> unnamable = new ArrayList<>();
     for (Map.Entry<ImagePath, Entry> e : tree) {
@@ -150,7 +163,7 @@ public final class HostTreeWriter {
       boolean owners = ownersWanted(tmp);
       List<String> dropped = new ArrayList<>();
       List<ImagePath> inexact = new ArrayList<>();
-      long entries = writeAll(tree, tmp, owners, dropped, inexact);
+      long entries = writeAll(tree, tmp, owners, dropped, inexact, progress);
       // rename(2) replaces an empty directory in one step
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       inexact.sort(null);
@@ -188,8 +201,21 @@ public final class HostTreeWriter {
    * since writing into a directory moves its mtime and a read-only mode would stop the writes.
    */
   private long writeAll(
-      FileTree tree, Path root, boolean owners, List<String> dropped, List<ImagePath> inexact)
+      FileTree tree,
+      Path root,
+      boolean owners,
+      List<String> dropped,
+      List<ImagePath> inexact,
+      ProgressListener progress)
       throws IOException {
+    long total = 0;
+    for (Entry e : tree.entries().values()) {
+      if (e.type() == EntryType.REGULAR) {
+        total += e.size();
+      }
+    }
+    long written = 0;
+    progress.onProgress(ProgressEvent.bytes(PHASE, 0, total));
     long made = 0;
     List<ImagePath> links = new ArrayList<>();
     List<ImagePath> dirs = new ArrayList<>();
@@ -206,7 +232,11 @@ public final class HostTreeWriter {
           made++;
           continue;
         }
-        case REGULAR -> writeFile(e.content(), host, p);
+        case REGULAR -> {
+          writeFile(e.content(), host, p);
+          written += e.size();
+          progress.onProgress(ProgressEvent.bytes(PHASE, written, total));
+        }
         case SYMLINK ->
             Files.createSymbolicLink(
                 host, host.getFileSystem().getPath(text(e.symlinkTarget(), p)));

@@ -79,6 +79,20 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_reportsTheBytesOfFilesWritten() throws IOException {
+    List<dev.jimg.core.progress.ProgressEvent> events = new java.util.ArrayList<>();
+    new HostTreeWriter(HostTreeWriter.Options.defaults())
+        .write(base().build(), tmp.resolve("out"), events::add);
+    long total = "#!/bin/sh\n".length() + "shared".length();
+    assertThat(events).first().extracting(e -> e.done(), e -> e.total()).containsExactly(0L, total);
+    assertThat(events)
+        .last()
+        .extracting(e -> e.done(), e -> e.total())
+        .containsExactly(total, total);
+    assertThat(events).extracting(e -> e.phase()).containsOnly(HostTreeWriter.PHASE);
+  }
+
+  @Test
   void write_owners_setWhenRoot_orWhenAskedNotTo_left() throws IOException {
     FileTreeBuilder b = base();
     b.put(
