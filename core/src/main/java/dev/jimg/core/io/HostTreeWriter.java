@@ -161,9 +161,17 @@ public final class HostTreeWriter {
     Path tmp = Files.createTempDirectory(absolute.getParent(), "." + name + ".jimg-");
     try {
       boolean owners = ownersWanted(tmp);
+      // what a new entry gets anyway: the temporary directory's owner and group (a group the
+      // parent hands down with setgid reaches everything below too); only other owners need lchown
+      Created created =
+          owners
+              ? new Created(
+                  Integer.toUnsignedLong((Integer) Files.getAttribute(tmp, "unix:uid", NOFOLLOW)),
+                  Integer.toUnsignedLong((Integer) Files.getAttribute(tmp, "unix:gid", NOFOLLOW)))
+              : null;
       List<String> dropped = new ArrayList<>();
       List<ImagePath> inexact = new ArrayList<>();
-      long entries = writeAll(tree, tmp, owners, dropped, inexact, progress);
+      long entries = writeAll(tree, tmp, created, dropped, inexact, progress);
       // rename(2) replaces an empty directory in one step
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       inexact.sort(null);
@@ -182,6 +190,9 @@ public final class HostTreeWriter {
       throw e;
     }
   }
+
+  /** The owner and group new entries get; null when owners are not set at all. */
+  private record Created(long uid, long gid) {}
 
   private static boolean makeable(EntryType t) {
     return !(t.isDevice() || t == EntryType.FIFO || t == EntryType.SOCKET);
@@ -203,7 +214,7 @@ public final class HostTreeWriter {
   private long writeAll(
       FileTree tree,
       Path root,
-      boolean owners,
+      Created owners,
       List<String> dropped,
       List<ImagePath> inexact,
       ProgressListener progress)
@@ -303,7 +314,7 @@ public final class HostTreeWriter {
       Path host,
       Entry e,
       ImagePath p,
-      boolean owners,
+      Created owners,
       List<String> dropped,
       List<ImagePath> inexact)
       throws IOException {
@@ -311,7 +322,7 @@ public final class HostTreeWriter {
     // Order matters: a change of owner clears setuid and setgid, and once a mode takes away the
     // owner's write or read permission, a caller that is not root can no longer write xattrs or
     // open the file to set its times (the JDK opens it for that). So owner, xattrs, times, mode.
-    if (owners) {
+    if (owners != null && (e.uid() != owners.uid() || e.gid() != owners.gid())) {
       Files.setAttribute(host, "unix:uid", (int) e.uid(), NOFOLLOW);
       Files.setAttribute(host, "unix:gid", (int) e.gid(), NOFOLLOW);
     }
