@@ -42,8 +42,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  jimg extract root.img rootfs/",
-      "  jimg extract --unsupported skip base.tar *.deb rootfs/   # unpack packages like dpkg",
-      "  jimg extract disk.img parts/                             # partitions as 1/, 2/, ..."
+      "  jimg extract --unsupported skip base.tar *.deb rootfs/",
+      "  jimg extract disk.img parts/        (partitions as parts/1, parts/2, ...)"
     })
 final class ExtractCommand implements Callable<Integer> {
   @ParentCommand private JimgCommand parent;
@@ -75,6 +75,7 @@ final class ExtractCommand implements Callable<Integer> {
   @Parameters(
       arity = "2..*",
       paramLabel = "SOURCE... DIR",
+      hideParamSyntax = true,
       description = "Sources (as in 'jimg ls'), then the directory to create.")
   private List<String> args;
 
