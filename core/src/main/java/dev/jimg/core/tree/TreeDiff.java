@@ -123,6 +123,7 @@ public final class TreeDiff {
     // directories only one side has: what lies below them was reported with them (in byte order
     // their descendants need not follow them directly: "a-b" sorts between "a" and "a/x")
     Set<ImagePath> oneSided = new HashSet<>();
+    Scratch scratch = new Scratch();
     long count = 0;
     while (l != null || r != null) {
       int order = l == null ? 1 : r == null ? -1 : l.getKey().compareTo(r.getKey());
@@ -134,7 +135,7 @@ public final class TreeDiff {
         r = next(ri);
       } else {
         ImagePath p = l.getKey();
-        List<Change> changes = changes(left, right, p);
+        List<Change> changes = changes(left, right, p, scratch);
         if (!changes.isEmpty()) {
           // a directory on one side and something else on the other: what lies below the
           // directory goes with this difference
@@ -187,6 +188,11 @@ public final class TreeDiff {
 
   /** The properties of {@code path} that differ between the two trees, in {@link Field} order. */
   public List<Change> changes(FileTree left, FileTree right, ImagePath path) throws IOException {
+    return changes(left, right, path, new Scratch());
+  }
+
+  private List<Change> changes(FileTree left, FileTree right, ImagePath path, Scratch scratch)
+      throws IOException {
     Entry a = left.resolve(path);
     Entry b = right.resolve(path);
     List<Change> out = new ArrayList<>();
@@ -209,7 +215,7 @@ public final class TreeDiff {
         if (a.size() != b.size()) {
           add(out, Field.SIZE, Long.toString(a.size()), Long.toString(b.size()));
         } else if (!ignored.contains(Field.CONTENT)) {
-          long at = firstDifference(a.content(), b.content(), path);
+          long at = firstDifference(a.content(), b.content(), path, scratch);
           if (at >= 0) {
             add(out, Field.CONTENT, "byte " + at, "byte " + at);
           }
@@ -291,12 +297,13 @@ public final class TreeDiff {
    * The offset of the first byte where two contents of the same size differ, or -1 if they are
    * equal.
    */
-  private static long firstDifference(Content a, Content b, ImagePath path) throws IOException {
+  private static long firstDifference(Content a, Content b, ImagePath path, Scratch scratch)
+      throws IOException {
     if (a == b) {
       return -1;
     }
-    byte[] x = new byte[64 * 1024];
-    byte[] y = new byte[64 * 1024];
+    byte[] x = scratch.left();
+    byte[] y = scratch.right();
     long offset = 0;
     try (InputStream ia = a.open();
         InputStream ib = b.open()) {
@@ -348,5 +355,28 @@ public final class TreeDiff {
 
   private static <T> T next(Iterator<T> it) {
     return it.hasNext() ? it.next() : null;
+  }
+
+  /**
+   * The two read buffers of one comparison, made at the first content compared: a pair per file had
+   * allocated as many bytes as both trees hold.
+   */
+  private static final class Scratch {
+    private byte[] left;
+    private byte[] right;
+
+    byte[] left() {
+      if (left == null) {
+        left = new byte[64 * 1024];
+      }
+      return left;
+    }
+
+    byte[] right() {
+      if (right == null) {
+        right = new byte[64 * 1024];
+      }
+      return right;
+    }
   }
 }
