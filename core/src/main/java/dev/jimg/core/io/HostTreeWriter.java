@@ -227,6 +227,7 @@ public final class HostTreeWriter {
     }
     long written = 0;
     progress.onProgress(ProgressEvent.bytes(PHASE, 0, total));
+    byte[] buf = new byte[1 << 16]; // for every file: one per file had allocated them all again
     long made = 0;
     List<ImagePath> links = new ArrayList<>();
     List<ImagePath> dirs = new ArrayList<>();
@@ -244,7 +245,7 @@ public final class HostTreeWriter {
           continue;
         }
         case REGULAR -> {
-          writeFile(e.content(), host, p);
+          writeFile(e.content(), host, p, buf);
           written += e.size();
           progress.onProgress(ProgressEvent.bytes(PHASE, written, total));
         }
@@ -276,7 +277,8 @@ public final class HostTreeWriter {
   }
 
   /** Writes a file's data extents where they lie, leaving holes unwritten, then its full size. */
-  private static void writeFile(Content content, Path host, ImagePath p) throws IOException {
+  private static void writeFile(Content content, Path host, ImagePath p, byte[] buf)
+      throws IOException {
     // a new file, never an existing one or a link's target (a case-folding host directory could
     // otherwise take "a" for a link "A" made just before)
     try (FileChannel out =
@@ -286,7 +288,6 @@ public final class HostTreeWriter {
                 StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
         InputStream in = content.open()) {
-      byte[] buf = new byte[(int) Math.min(1 << 16, Math.max(1, content.size()))];
       long pos = 0;
       for (Extent x : content.extents()) {
         in.skipNBytes(x.offset() - pos);
