@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Write the contents of files inside a source to standard output, in the order given.",
+      "Write files inside a source to standard output.",
+      "The files' bytes go out unchanged, in the order given.",
       "PATHs are inside the source's tree ('/etc/os-release' and 'etc/os-release' are the same);"
           + " symbolic links are followed inside the tree, never on the host. Every PATH is"
           + " checked before anything is written."

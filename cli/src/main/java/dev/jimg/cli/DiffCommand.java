@@ -34,8 +34,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Compare the trees of two sources entry by entry: type, mode, owner, mtime, size, content"
-          + " (byte for byte), symlink target, device numbers, xattrs and hard-link groups.",
+      "Compare the trees of two sources, entry by entry.",
+      "Compared: type, mode, owner, mtime, size, content (byte for byte), symlink target, device"
+          + " numbers, xattrs and hard-link groups.",
       "One line per difference, in path order:",
       "  - PATH            only in LEFT (a directory counts what lies below it)",
       "  + PATH            only in RIGHT",

@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Write the tree that the sources make (layered left to right, as in 'jimg ls') into a new"
-          + " directory DIR: files (holes kept), directories, symlinks and hard links with their"
-          + " modes, mtimes and user.* xattrs; owners too when run as root, as tar -x does.",
+      "Write the tree that the sources make into a new directory, as tar -x would.",
+      "Sources are layered left to right, as in 'jimg ls'. DIR gets files (holes kept),"
+          + " directories, symlinks and hard links with their modes, mtimes and user.* xattrs;"
+          + " owners too when run as root, as tar -x does.",
       "DIR must not exist or be empty; the tree is written beside it and renamed into place when"
           + " complete. A JVM cannot make device nodes, fifos or sockets, nor set xattrs outside"
           + " user.*: devices and the like are refused unless --unsupported skip; such xattrs are"

@@ -49,13 +49,13 @@ final class JimgCommand implements Callable<Integer> {
   static final List<Class<?>> VERBS =
       List.of(
           LsCommand.class,
-          CatCommand.class,
-          DiffCommand.class,
-          ExtractCommand.class,
           MkfsCommand.class,
           DiskCommand.class,
           BuildCommand.class,
           DebCommand.class,
+          CatCommand.class,
+          ExtractCommand.class,
+          DiffCommand.class,
           HelpCommand.class);
 
   /**
@@ -63,7 +63,7 @@ final class JimgCommand implements Callable<Integer> {
    * annotations would parse every verb's annotations at each start (a test checks they agree).
    */
   static final List<String> VERB_NAMES =
-      List.of("ls", "cat", "diff", "extract", "mkfs", "disk", "build", "deb");
+      List.of("ls", "mkfs", "disk", "build", "deb", "cat", "extract", "diff");
 
   /** The global option that adds stack traces to failures. */
   static final String DEBUG_OPTION = "--debug";
