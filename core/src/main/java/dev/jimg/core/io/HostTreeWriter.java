@@ -175,6 +175,7 @@ public final class HostTreeWriter {
       // rename(2) replaces an empty directory in one step
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       inexact.sort(null);
+      dropped.sort(null);
       return new Result(
           entries,
           owners,
