@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -158,7 +159,13 @@ public final class HostTreeWriter {
           target + ": exists and is not an empty directory; extract writes a new directory");
     }
     // a name of its own, so that two extractions beside each other never share it
-    Path tmp = Files.createTempDirectory(absolute.getParent(), "." + name + ".jimg-");
+    Path tmp;
+    try {
+      tmp = Files.createTempDirectory(absolute.getParent(), "." + name + ".jimg-");
+    } catch (FileSystemException e) {
+      throw new JimgException(
+          target + ": cannot be made in " + absolute.getParent() + " (" + reason(e) + ")", e);
+    }
     try {
       boolean owners = ownersWanted(tmp);
       // what a new entry gets anyway: the temporary directory's owner and group (a group the
@@ -188,8 +195,40 @@ public final class HostTreeWriter {
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
+      if (e instanceof FileSystemException fs) {
+        throw atTarget(fs, tmp, absolute);
+      }
       throw e;
     }
+  }
+
+  /**
+   * A host error about a path in the temporary directory, told about the same path in the target
+   * (the temporary name means nothing to the user and is gone by then).
+   */
+  private static IOException atTarget(FileSystemException e, Path tmp, Path target) {
+    String file = e.getFile();
+    String prefix = tmp.toString();
+    if (file == null || !file.startsWith(prefix)) {
+      return e;
+    }
+    return new JimgException(target + file.substring(prefix.length()) + ": " + reason(e), e);
+  }
+
+  private static String reason(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.FileAlreadyExistsException) {
+      return "already exists";
+    }
+    return e.getClass().getSimpleName();
   }
 
   /** The owner and group new entries get; null when owners are not set at all. */
@@ -325,8 +364,21 @@ public final class HostTreeWriter {
     // owner's write or read permission, a caller that is not root can no longer write xattrs or
     // open the file to set its times (the JDK opens it for that). So owner, xattrs, times, mode.
     if (owners != null && (e.uid() != owners.uid() || e.gid() != owners.gid())) {
-      Files.setAttribute(host, "unix:uid", (int) e.uid(), NOFOLLOW);
-      Files.setAttribute(host, "unix:gid", (int) e.gid(), NOFOLLOW);
+      try {
+        Files.setAttribute(host, "unix:uid", (int) e.uid(), NOFOLLOW);
+        Files.setAttribute(host, "unix:gid", (int) e.gid(), NOFOLLOW);
+      } catch (FileSystemException x) {
+        throw new JimgException(
+            p
+                + ": cannot give it owner "
+                + e.uid()
+                + ":"
+                + e.gid()
+                + " ("
+                + x.getReason()
+                + "); only root can: run as root or leave owners out (--owners skip)",
+            x);
+      }
     }
     UserDefinedFileAttributeView user = null;
     for (Xattr x : e.xattrs()) {

@@ -235,6 +235,20 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_parentMissing_saysWhereTheDirectoryCannotBeMade() throws IOException {
+    Path target = tmp.resolve("missing/out");
+    FileTree tree = base().build();
+    assertThatThrownBy(
+            () -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, target))
+        .isInstanceOf(JimgException.class)
+        .hasMessage(
+            target
+                + ": cannot be made in "
+                + tmp.resolve("missing")
+                + " (no such file or directory)");
+  }
+
+  @Test
   void deleteTree_unreadableAndReadOnlyDirectories_removed() throws IOException {
     Path d = Files.createDirectories(tmp.resolve("t/ro/none"));
     Files.writeString(d.resolve("f"), "x");
