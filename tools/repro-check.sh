@@ -11,19 +11,24 @@ mkdir -p "$work"
 example="$root/testdata/examples/rootfs.tar"
 export SOURCE_DATE_EPOCH=1704067200
 fail=0
+# compare NAME A B SAME DIFFERENT: one verdict line; on a difference also the first differing bytes
+# and which entries differ (jimg diff, where it can read the two images as trees), and a failed run
+compare() {
+  local name=$1 a=$2 b=$3
+  if cmp -s "$a" "$b"; then
+    printf '%-22s %s\n' "$name" "$4"
+  else
+    printf '%-22s %s\n' "$name" "$5"; cmp -l "$a" "$b" | head -5; fail=1
+    "$root/jimg" diff "$a" "$b" 2>&1 | head -10 || true
+  fi
+}
 check() { # name, args for jimg after the image path is known
   local name=$1; shift
   local a="$work/$name.a" b="$work/$name.b"
   local envp=(env); [ -n "${NOSDE:-}" ] && envp=(env -u SOURCE_DATE_EPOCH)
   (TZ=UTC LC_ALL=C.UTF-8 umask 022 && "${envp[@]}" "$root/jimg" "${@//IMAGE/$a}" >/dev/null)
   (TZ=Asia/Tokyo LC_ALL=C umask 077 && "${envp[@]}" "$root/jimg" "${@//IMAGE/$b}" >/dev/null)
-  if cmp -s "$a" "$b"; then
-    printf '%-22s identical  %s\n' "$name" "$(sha256sum < "$a" | cut -c1-16)"
-  else
-    printf '%-22s DIFFERENT  first differences:\n' "$name"; cmp -l "$a" "$b" | head -5; fail=1
-    # which entries differ, where jimg can read the two images as trees
-    "$root/jimg" diff "$a" "$b" 2>&1 | head -10 || true
-  fi
+  compare "$name" "$a" "$b" "identical  $(sha256sum < "$a" | cut -c1-16)" "DIFFERENT  first differences:"
 }
 check ext4 mkfs ext4 IMAGE "$example"
 check ext3 mkfs ext3 IMAGE "$example"
@@ -91,12 +96,7 @@ if [[ -n $other ]]; then
     local a="$work/jvm-$name.a" b="$work/jvm-$name.b"
     "$java" -jar "$jar" "${@//IMAGE/$a}" >/dev/null
     "$other" -jar "$jar" "${@//IMAGE/$b}" >/dev/null
-    if cmp -s "$a" "$b"; then
-      printf '%-22s identical on both JVMs\n' "$name"
-    else
-      printf '%-22s DIFFERENT on the other JVM\n' "$name"; cmp -l "$a" "$b" | head -5; fail=1
-      "$root/jimg" diff "$a" "$b" 2>&1 | head -10 || true
-    fi
+    compare "$name" "$a" "$b" "identical on both JVMs" "DIFFERENT on the other JVM"
   }
   jvm_check ext4 mkfs ext4 IMAGE "$example"
   for c in gzip zstd xz lz4 none; do

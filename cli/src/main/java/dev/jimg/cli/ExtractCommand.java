@@ -112,29 +112,13 @@ final class ExtractCommand implements Callable<Integer> {
       }
     }
     PrintWriter err = spec.commandLine().getErr();
-    if (!result.droppedXattrs().isEmpty()) {
-      List<String> d = result.droppedXattrs();
-      err.printf(
-          Locale.ROOT,
-          "jimg: warning: %,d extended attribute%s not written (a JVM sets only user.*): %s%s%n",
-          d.size(),
-          d.size() == 1 ? "" : "s",
-          String.join(", ", d.subList(0, Math.min(3, d.size()))),
-          d.size() > 3 ? ", ..." : "");
-      err.flush();
-    }
-    if (!result.inexactTimes().isEmpty()) {
-      List<?> t = result.inexactTimes();
-      err.printf(
-          Locale.ROOT,
-          "jimg: warning: %,d mtime%s not kept exactly (a JVM sets times before 1970 to the second,"
-              + " of links to the microsecond, none after 2262-04-11): %s%s%n",
-          t.size(),
-          t.size() == 1 ? "" : "s",
-          t.subList(0, Math.min(3, t.size())).stream().map(Object::toString).toList(),
-          t.size() > 3 ? ", ..." : "");
-      err.flush();
-    }
+    warn(err, result.droppedXattrs(), "extended attribute", "not written (a JVM sets only user.*)");
+    warn(
+        err,
+        result.inexactTimes(),
+        "mtime",
+        "not kept exactly (a JVM sets times before 1970 to the second, of links to the"
+            + " microsecond, none after 2262-04-11)");
     if (!quiet) {
       PrintWriter out = spec.commandLine().getOut();
       out.printf(
@@ -151,6 +135,25 @@ final class ExtractCommand implements Callable<Integer> {
       out.flush();
     }
     return Cli.EXIT_OK;
+  }
+
+  /** One warning line: how many {@code noun}s, what happened to them, the first three. */
+  private static void warn(PrintWriter err, List<?> items, String noun, String what) {
+    if (items.isEmpty()) {
+      return;
+    }
+    List<String> shown =
+        items.subList(0, Math.min(3, items.size())).stream().map(String::valueOf).toList();
+    err.printf(
+        Locale.ROOT,
+        "jimg: warning: %,d %s%s %s: %s%s%n",
+        items.size(),
+        noun,
+        items.size() == 1 ? "" : "s",
+        what,
+        String.join(", ", shown),
+        items.size() > 3 ? ", ..." : "");
+    err.flush();
   }
 
   private picocli.CommandLine.ParameterException usage(String message) {

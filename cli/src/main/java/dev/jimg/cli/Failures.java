@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import dev.jimg.core.io.FileSystemErrors;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 
 /**
  * Turns a failure into the one line the CLI prints ({@code jimg: <message>}) and its exit code. I/O
@@ -61,23 +56,7 @@ final class Failures {
 
   private static String fileSystemMessage(FileSystemException e) {
     String file = e.getOtherFile() == null ? e.getFile() : e.getFile() + " -> " + e.getOtherFile();
-    String reason;
-    if (e instanceof NoSuchFileException) {
-      reason = "no such file or directory";
-    } else if (e instanceof AccessDeniedException) {
-      reason = "permission denied";
-    } else if (e instanceof NotDirectoryException) {
-      reason = "not a directory";
-    } else if (e instanceof FileAlreadyExistsException) {
-      reason = "already exists";
-    } else if (e instanceof DirectoryNotEmptyException) {
-      reason = "directory not empty";
-    } else if (e instanceof NotLinkException) {
-      reason = "not a symbolic link";
-    } else {
-      reason = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
-    }
-    return file + ": " + reason;
+    return file + ": " + FileSystemErrors.reason(e);
   }
 
   private static String oneLine(String s) {

@@ -164,7 +164,13 @@ public final class HostTreeWriter {
       tmp = Files.createTempDirectory(absolute.getParent(), "." + name + ".jimg-");
     } catch (FileSystemException e) {
       throw new JimgException(
-          target + ": cannot be made in " + absolute.getParent() + " (" + reason(e) + ")", e);
+          target
+              + ": cannot be made in "
+              + absolute.getParent()
+              + " ("
+              + FileSystemErrors.reason(e)
+              + ")",
+          e);
     }
     try {
       boolean owners = ownersWanted(tmp);
@@ -212,23 +218,8 @@ public final class HostTreeWriter {
     if (file == null || !file.startsWith(prefix)) {
       return e;
     }
-    return new JimgException(target + file.substring(prefix.length()) + ": " + reason(e), e);
-  }
-
-  private static String reason(FileSystemException e) {
-    if (e.getReason() != null) {
-      return e.getReason();
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.FileAlreadyExistsException) {
-      return "already exists";
-    }
-    return e.getClass().getSimpleName();
+    return new JimgException(
+        target + file.substring(prefix.length()) + ": " + FileSystemErrors.reason(e), e);
   }
 
   /** The owner and group new entries get; null when owners are not set at all. */
@@ -375,7 +366,7 @@ public final class HostTreeWriter {
                 + ":"
                 + e.gid()
                 + " ("
-                + x.getReason()
+                + FileSystemErrors.reason(x)
                 + "); only root can: run as root or leave owners out (--owners skip)",
             x);
       }

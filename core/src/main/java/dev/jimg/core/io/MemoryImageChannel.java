@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.Arrays;
 
 /**
@@ -46,41 +44,6 @@ public final class MemoryImageChannel implements ImageChannel {
     ensureCapacity(end);
     src.get(bytes, (int) position, n);
     size = Math.max(size, end);
-  }
-
-  /** Reads {@code src} straight into the channel's array (no intermediate buffer). */
-  @Override
-  public long transferFrom(FileChannel src, long srcPosition, long count, long position)
-      throws IOException {
-    if (count < 0 || position < 0 || position > MAX_SIZE - count) {
-      throw new ChannelBoundsException(
-          "memory image: a transfer of "
-              + count
-              + " bytes at offset "
-              + position
-              + " passes "
-              + MAX_SIZE);
-    }
-    // room for what src can still give, not for all of count: src may end early
-    long want = Math.min(count, Math.max(0, src.size() - srcPosition));
-    if (want == 0) {
-      return 0;
-    }
-    ensureCapacity((int) (position + want));
-    int at = (int) position;
-    long done = 0;
-    while (done < want) {
-      int n = src.read(ByteBuffer.wrap(bytes, at + (int) done, (int) (want - done)), srcPosition);
-      if (n < 0) {
-        break;
-      }
-      done += n;
-      srcPosition += n;
-    }
-    if (done > 0) {
-      size = Math.max(size, at + (int) done);
-    }
-    return done;
   }
 
   private void ensureCapacity(int needed) {
