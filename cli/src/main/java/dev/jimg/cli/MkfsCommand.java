@@ -123,11 +123,14 @@ final class MkfsCommand implements Callable<Integer> {
     }
     Path image = Path.of(args.positional.get(0));
     List<String> sources = args.positional.subList(1, args.positional.size());
+    // every option is checked before the sources are read, which can take long (a large tar.xz)
+    provider.checkOptions(args.formatOptions);
+    Optional<Timestamp> buildTime = parseTime(time);
 
     PrintWriter out = spec.commandLine().getOut();
     try (LayeredSources layered = layering.open(sources, parent.stdin())) {
       FileTree input = layering.tree(layered);
-      BuildClock clock = BuildClock.from(parseTime(time), parent.environment(), input);
+      BuildClock clock = BuildClock.from(buildTime, parent.environment(), input);
       FileTree tree = clock.clampTimes(input);
       Identities identities = identities(tree, type, args.formatOptions);
       FilesystemWriter writer =

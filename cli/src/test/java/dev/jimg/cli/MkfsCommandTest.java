@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The mkfs verb, end to end with the example tar and the test-only "testfs" format. */
 class MkfsCommandTest {
@@ -123,6 +125,28 @@ class MkfsCommandTest {
     Run r = run("mkfs", "testfs", "--blocksize", "4096", tmp.resolve("o.img").toString(), EXAMPLE);
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("blocksize").contains("known options: check, fail-after-write");
+  }
+
+  /**
+   * A malformed value fails before any source is read: the source here does not exist, and the
+   * message is about the option, not about the source.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "ext4, --block-size, 3000, block-size",
+    "ext2, --inode-size, 100, inode-size",
+    "squashfs, --compression, brotli, brotli",
+    "squashfs, --level, 99, level",
+    "fat, --fat, 13, fat",
+    "ext4, --time, yesterday, --time"
+  })
+  void mkfs_badOptionValue_failsBeforeReadingSources(
+      String type, String option, String value, String named) {
+    String missing = tmp.resolve("no-such-source").toString();
+    Run r = run("mkfs", type, option, value, tmp.resolve("o.img").toString(), missing);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(named).contains(value).doesNotContain("no-such-source");
+    assertThat(tmp.resolve("o.img")).doesNotExist();
   }
 
   @Test

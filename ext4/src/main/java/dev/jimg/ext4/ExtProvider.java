@@ -44,6 +44,11 @@ abstract class ExtProvider implements FilesystemProvider {
   }
 
   @Override
+  public final void checkOptions(Map<String, String> options) throws InvalidOptionException {
+    Ext4Options.parse(type, defaults, options);
+  }
+
+  @Override
   public final FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     return new Ext4Writer(Ext4Options.parse(type, defaults, options), context);

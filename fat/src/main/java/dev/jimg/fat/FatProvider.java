@@ -39,6 +39,11 @@ public final class FatProvider implements FilesystemProvider {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) throws InvalidOptionException {
+    FatOptions.parse(options);
+  }
+
+  @Override
   public FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     return new FatWriter(FatOptions.parse(options), context);

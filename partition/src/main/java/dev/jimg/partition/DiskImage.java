@@ -272,12 +272,34 @@ public final class DiskImage {
                     .uuid("seed")));
   }
 
+  /**
+   * Checks each partition's filesystem type and options before any source is read: a malformed
+   * value in the last partition fails at once, not after the sources of the others were read.
+   */
+  private static void checkFilesystemOptions(Filesystems fs, List<PartitionSpec> parts)
+      throws InvalidOptionException {
+    for (int i = 0; i < parts.size(); i++) {
+      PartitionSpec p = parts.get(i);
+      if (p.filesystem().isEmpty()) {
+        continue;
+      }
+      Map<String, String> options = new TreeMap<>(p.options());
+      p.label().ifPresent(label -> options.putIfAbsent("label", label));
+      try {
+        fs.provider(p.filesystem().get()).checkOptions(options);
+      } catch (InvalidOptionException e) {
+        throw new InvalidOptionException(LayoutPlanner.describe(i, p) + ": " + e.getMessage());
+      }
+    }
+  }
+
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
   public DiskLayout writeTo(ImageChannel channel) throws IOException {
     Identities ids = seedIdentities();
     checkHybrid();
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();
     List<PartitionSpec> parts = spec.partitions();
+    checkFilesystemOptions(fs, parts);
     List<AutoCloseable> open = new ArrayList<>();
     try {
       List<UUID> gptTypes = new ArrayList<>();

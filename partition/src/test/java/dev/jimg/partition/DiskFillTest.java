@@ -395,6 +395,17 @@ class DiskFillTest {
         .isInstanceOf(JimgException.class)
         .hasMessageContaining("partitions[0] (a): ")
         .hasMessageContaining("nope");
+    // options are checked before any source is read: b's bad value, not a's missing source
+    assertThatThrownBy(
+            () ->
+                build(
+                    "partitions:\n  - {name: a, filesystem: testfs, sources: [nope/]}\n"
+                        + "  - {name: b, filesystem: testfs, options: {mbr-type: 999}}\n",
+                    img))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("partitions[1] (b): ")
+        .hasMessageContaining("mbr-type")
+        .hasMessageNotContaining("nope");
     assertThatThrownBy(() -> build("partitions:\n  - {name: a, filesystem: zfs}\n", img))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("partitions[0] (a): unknown filesystem type 'zfs'");

@@ -58,6 +58,12 @@ public final class TestFsProvider implements FilesystemProvider {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) throws InvalidOptionException {
+    FilesystemOptions o = FilesystemOptions.requireKnown(type(), options, writerOptions().keySet());
+    o.integer("mbr-type", 1, 255);
+  }
+
+  @Override
   public FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     FilesystemOptions o = FilesystemOptions.requireKnown(type(), options, writerOptions().keySet());

@@ -54,15 +54,25 @@ public final class SquashfsProvider implements FilesystemProvider {
   }
 
   @Override
+  public void checkOptions(Map<String, String> options) throws InvalidOptionException {
+    SquashfsOptions.parse(options);
+    dropAcls(options);
+  }
+
+  @Override
   public FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException {
     SquashfsWriter writer = new SquashfsWriter(SquashfsOptions.parse(options), context);
+    return dropAcls(options) ? new AclDropping(writer) : writer;
+  }
+
+  private static boolean dropAcls(Map<String, String> options) throws InvalidOptionException {
     String drop = options.getOrDefault(SquashfsOptions.DROP_ACLS, "false");
     if (!drop.equals("true") && !drop.equals("false")) {
       throw new InvalidOptionException(
           "squashfs option drop-acls: '" + drop + "' is not true or false");
     }
-    return drop.equals("true") ? new AclDropping(writer) : writer;
+    return drop.equals("true");
   }
 
   /** A writer that first removes POSIX ACL xattrs from the tree. */

@@ -337,7 +337,7 @@ public final class SystemImage {
     return new BootFileSet(loader, arch, kernel, BootFiles.initrd(boot.initrd(), kernel, tree));
   }
 
-  /** Names root.options problems by their key before any source is read. */
+  /** Names root.options problems (unknown keys, malformed values) before any source is read. */
   private void checkRootOptions(SystemSpec.Root root) throws InvalidOptionException {
     FilesystemProvider provider;
     try {
@@ -356,6 +356,11 @@ public final class SystemImage {
                 + " has no such option; its options: "
                 + String.join(", ", known.keySet()));
       }
+    }
+    try {
+      provider.checkOptions(root.options());
+    } catch (InvalidOptionException e) {
+      throw new InvalidOptionException("root.options: " + e.getMessage());
     }
   }
 

@@ -290,6 +290,19 @@ class SystemImageTest {
   }
 
   @Test
+  void build_malformedRootOption_refusedBeforeReadingSources() throws Exception {
+    assertThatThrownBy(
+            () ->
+                build(
+                    spec("root: {sources: [no-such-rootfs/], options: {block-size: 3000}}\n"),
+                    tmp.resolve("x.img")))
+        .hasMessageContaining("root.options: ")
+        .hasMessageContaining("block-size")
+        .hasMessageNotContaining("no-such-rootfs");
+    assertThat(tmp.resolve("x.img")).doesNotExist();
+  }
+
+  @Test
   void build_mbrTable_refused() throws Exception {
     assertThatThrownBy(
             () ->

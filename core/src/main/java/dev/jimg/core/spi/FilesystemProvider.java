@@ -46,6 +46,15 @@ public interface FilesystemProvider {
   FilesystemWriter newWriter(Map<String, String> options, WriteContext context)
       throws InvalidOptionException;
 
+  /**
+   * Checks {@code options} as {@link #newWriter} would, without making a writer: the command line
+   * calls it before it reads any input, so a malformed value fails at once rather than after a long
+   * read of the sources. The default checks nothing; {@link #newWriter} still checks everything.
+   *
+   * @throws InvalidOptionException as {@link #newWriter} would for these options
+   */
+  default void checkOptions(Map<String, String> options) throws InvalidOptionException {}
+
   /** A reader for this type, if the module has one. */
   default Optional<FilesystemReader> newReader() {
     return Optional.empty();
