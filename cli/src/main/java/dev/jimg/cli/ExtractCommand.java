@@ -97,6 +97,8 @@ final class ExtractCommand implements Callable<Integer> {
         };
     Path dir = Path.of(args.get(args.size() - 1));
     List<String> sources = args.subList(0, args.size() - 1);
+    // before the sources are read, which can take long (many .debs, a large tar.xz)
+    HostTreeWriter.checkTarget(dir);
     HostTreeWriter.Result result;
     try (LayeredSources layered = layering.open(sources, parent.stdin())) {
       ProgressListener progress =

@@ -123,9 +123,11 @@ final class MkfsCommand implements Callable<Integer> {
     }
     Path image = Path.of(args.positional.get(0));
     List<String> sources = args.positional.subList(1, args.positional.size());
-    // every option is checked before the sources are read, which can take long (a large tar.xz)
+    // every option and the output path are checked before the sources are read, which can take
+    // long (a large tar.xz)
     provider.checkOptions(args.formatOptions);
     Optional<Timestamp> buildTime = parseTime(time);
+    AtomicOutput.checkTarget(image);
 
     PrintWriter out = spec.commandLine().getOut();
     try (LayeredSources layered = layering.open(sources, parent.stdin())) {

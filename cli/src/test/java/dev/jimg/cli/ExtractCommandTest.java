@@ -88,5 +88,18 @@ class ExtractCommandTest {
     Run bad = run("extract", "--owners", "maybe", EXAMPLE, out.toString());
     assertThat(bad.code()).isEqualTo(Cli.EXIT_USAGE);
     assertThat(bad.err()).contains("--owners: 'maybe' is not auto, keep or skip");
+
+    // the destination is checked before any source is read: these sources do not exist
+    String missing = tmp.resolve("no-such-source.deb").toString();
+    Run noParent = run("extract", missing, tmp.resolve("no-dir/out").toString());
+    assertThat(noParent.code()).isEqualTo(1);
+    assertThat(noParent.err())
+        .contains(
+            "out: cannot be made in " + tmp.resolve("no-dir") + " (no such file or directory)")
+        .doesNotContain("no-such-source");
+    Run stillFull = run("extract", missing, full.toString());
+    assertThat(stillFull.err())
+        .contains("exists and is not an empty directory")
+        .doesNotContain("no-such-source");
   }
 }

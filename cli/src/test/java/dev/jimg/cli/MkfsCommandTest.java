@@ -150,6 +150,17 @@ class MkfsCommandTest {
   }
 
   @Test
+  void mkfs_outputInMissingDirectory_failsBeforeReadingSources() {
+    String missing = tmp.resolve("no-such-source").toString();
+    Run r = run("mkfs", "ext4", tmp.resolve("no-dir/o.img").toString(), missing);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("o.img: no such directory: " + tmp.resolve("no-dir"))
+        .doesNotContain("no-such-source")
+        .doesNotContain("jimg-tmp");
+  }
+
+  @Test
   void mkfs_unknownType_failsListingTypes() {
     Run r = run("mkfs", "ntfs", tmp.resolve("o.img").toString(), EXAMPLE);
     assertThat(r.code()).isEqualTo(1);

@@ -3,6 +3,7 @@ package dev.jimg.system;
 
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.JimgException;
+import dev.jimg.core.io.AtomicOutput;
 import dev.jimg.core.io.Closeables;
 import dev.jimg.core.io.Futures;
 import dev.jimg.core.progress.ProgressListener;
@@ -170,6 +171,8 @@ public final class SystemImage {
    * target is untouched.
    */
   public Result write(Path target) throws IOException {
+    // before the root's sources are read (a set of .debs takes seconds), not when the disk is made
+    AtomicOutput.checkTarget(target);
     String seedText = seed.or(() -> spec.disk().seed()).orElse("jimg-build:" + spec.fingerprint());
     if (spec.root().isEmpty()) {
       return new Result(

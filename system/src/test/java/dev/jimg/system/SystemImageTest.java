@@ -303,6 +303,14 @@ class SystemImageTest {
   }
 
   @Test
+  void build_outputInMissingDirectory_refusedBeforeReadingSources() throws Exception {
+    assertThatThrownBy(
+            () -> build(spec("root: {sources: [no-such-rootfs/]}\n"), tmp.resolve("no-dir/x.img")))
+        .hasMessageContaining("x.img: no such directory")
+        .hasMessageNotContaining("no-such-rootfs");
+  }
+
+  @Test
   void build_mbrTable_refused() throws Exception {
     assertThatThrownBy(
             () ->

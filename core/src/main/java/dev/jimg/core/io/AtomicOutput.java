@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.core.io;
 
+import dev.jimg.core.JimgException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -42,6 +43,38 @@ public final class AtomicOutput implements AutoCloseable {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
+  }
+
+  /**
+   * Checks that an image could be written to {@code target}: it names a file, not a directory, and
+   * its directory exists and is writable. Commands call it before they read their input, so that a
+   * mistyped output path fails at once and not after a long read; {@link #create} still finds
+   * whatever changes meanwhile.
+   *
+   * @throws JimgException naming the target and what is wrong with it
+   */
+  public static void checkTarget(Path target) throws JimgException {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (absolute.getFileName() == null || dir == null) {
+      throw new JimgException(target + ": not a file name to write an image to");
+    }
+    if (Files.isDirectory(absolute)) {
+      throw new JimgException(target + ": is a directory; give the image a file name");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new JimgException(
+          Files.exists(dir)
+              ? target + ": not in a directory: " + dir + " is a file; write the image elsewhere"
+              : target
+                  + ": no such directory: "
+                  + dir
+                  + "; create it or write the image elsewhere");
+    }
+    if (!Files.isWritable(dir)) {
+      throw new JimgException(
+          target + ": cannot write in " + dir + " (not writable); write the image elsewhere");
+    }
   }
 
   /**

@@ -98,6 +98,39 @@ public final class HostTreeWriter {
   }
 
   /**
+   * Checks that {@code target} is a directory {@link #write} could create: a name (not the root,
+   * {@code .} or {@code ..}), nothing there or an empty directory, and a parent directory. The
+   * command line calls it before it reads its sources, so that a mistyped destination fails at
+   * once; {@link #write} checks again.
+   *
+   * @throws JimgException naming the target and what is wrong with it
+   */
+  public static void checkTarget(Path target) throws IOException {
+    // the path as the kernel resolves it, not normalised as text: "link/../x" is not "x"
+    Path absolute = target.toAbsolutePath();
+    Path name = absolute.getFileName();
+    if (absolute.getParent() == null
+        || name == null
+        || name.toString().equals(".")
+        || name.toString().equals("..")) {
+      throw new JimgException(
+          target + ": extract needs the name of a directory to create, not the root, . or ..");
+    }
+    if (Files.exists(absolute, NOFOLLOW) && !isEmptyDirectory(absolute)) {
+      throw new JimgException(
+          target + ": exists and is not an empty directory; extract writes a new directory");
+    }
+    Path parent = absolute.getParent();
+    if (!Files.isDirectory(parent)) {
+      throw new JimgException(
+          target
+              + ": cannot be made in "
+              + parent
+              + (Files.exists(parent) ? " (not a directory)" : " (no such file or directory)"));
+    }
+  }
+
+  /**
    * Writes {@code tree} to the new directory {@code target}.
    *
    * @throws UnsupportedEntryException listing every device, fifo and socket when they are not
@@ -144,20 +177,9 @@ public final class HostTreeWriter {
               + listed(unsupported)
               + "); skip them (--unsupported skip) or build an image instead");
     }
-    // the path as the kernel resolves it, not normalised as text: "link/../x" is not "x"
+    checkTarget(target);
     Path absolute = target.toAbsolutePath();
     Path name = absolute.getFileName();
-    if (absolute.getParent() == null
-        || name == null
-        || name.toString().equals(".")
-        || name.toString().equals("..")) {
-      throw new JimgException(
-          target + ": extract needs the name of a directory to create, not the root, . or ..");
-    }
-    if (Files.exists(absolute, NOFOLLOW) && !isEmptyDirectory(absolute)) {
-      throw new JimgException(
-          target + ": exists and is not an empty directory; extract writes a new directory");
-    }
     // a name of its own, so that two extractions beside each other never share it
     Path tmp;
     try {

@@ -4,6 +4,7 @@ package dev.jimg.core.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.jimg.core.JimgException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,29 @@ class AtomicOutputTest {
     try (Stream<Path> s = Files.list(d)) {
       return s.count();
     }
+  }
+
+  @Test
+  void checkTarget_acceptsAFileNameInAWritableDirectory() throws Exception {
+    AtomicOutput.checkTarget(dir.resolve("root.img"));
+    Files.writeString(dir.resolve("old.img"), "an image to replace");
+    AtomicOutput.checkTarget(dir.resolve("old.img"));
+  }
+
+  @Test
+  void checkTarget_refusesMissingDirectoryAFileAsDirectoryAndADirectoryTarget() throws Exception {
+    assertThatThrownBy(() -> AtomicOutput.checkTarget(dir.resolve("no/such/root.img")))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("root.img: no such directory: " + dir.resolve("no/such"));
+    Files.writeString(dir.resolve("file"), "x");
+    assertThatThrownBy(() -> AtomicOutput.checkTarget(dir.resolve("file/root.img")))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("not in a directory: " + dir.resolve("file"));
+    Files.createDirectory(dir.resolve("images"));
+    assertThatThrownBy(() -> AtomicOutput.checkTarget(dir.resolve("images")))
+        .isInstanceOf(JimgException.class)
+        .hasMessageContaining("images: is a directory");
+    assertThat(dir.resolve("no")).doesNotExist();
   }
 
   @Test
