@@ -161,6 +161,16 @@ class MkfsCommandTest {
   }
 
   @Test
+  void mkfs_missingLaterSource_failsBeforeReadingEarlierOnes() throws IOException {
+    Path corrupt = tmp.resolve("corrupt.tar");
+    Files.write(corrupt, "this is not a tar archive".repeat(100).getBytes(StandardCharsets.UTF_8));
+    String missing = tmp.resolve("no-such-source").toString();
+    Run r = run("mkfs", "ext4", tmp.resolve("o.img").toString(), corrupt.toString(), missing);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(missing + ": no such file or directory").doesNotContain("corrupt");
+  }
+
+  @Test
   void mkfs_unknownType_failsListingTypes() {
     Run r = run("mkfs", "ntfs", tmp.resolve("o.img").toString(), EXAMPLE);
     assertThat(r.code()).isEqualTo(1);

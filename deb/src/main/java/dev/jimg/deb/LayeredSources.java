@@ -36,6 +36,7 @@ public final class LayeredSources implements Closeable {
   public static LayeredSources open(
       List<String> specs, InputStream stdin, SourceOptions options, boolean replaceTypes)
       throws IOException {
+    Sources.checkExist(specs);
     LayeredSources layers = new LayeredSources();
     try {
       int i = 0;

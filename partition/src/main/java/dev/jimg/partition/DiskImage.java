@@ -273,11 +273,12 @@ public final class DiskImage {
   }
 
   /**
-   * Checks each partition's filesystem type and options before any source is read: a malformed
-   * value in the last partition fails at once, not after the sources of the others were read.
+   * Checks every partition's filesystem type and options, then that their sources exist, before any
+   * source is read: a malformed value or a missing source in the last partition fails at once, not
+   * after the sources of the others were read.
    */
-  private static void checkFilesystemOptions(Filesystems fs, List<PartitionSpec> parts)
-      throws InvalidOptionException {
+  private static void checkPartitions(Filesystems fs, List<PartitionSpec> parts)
+      throws JimgException {
     for (int i = 0; i < parts.size(); i++) {
       PartitionSpec p = parts.get(i);
       if (p.filesystem().isEmpty()) {
@@ -291,6 +292,14 @@ public final class DiskImage {
         throw new InvalidOptionException(LayoutPlanner.describe(i, p) + ": " + e.getMessage());
       }
     }
+    for (int i = 0; i < parts.size(); i++) {
+      PartitionSpec p = parts.get(i);
+      try {
+        Sources.checkExist(p.sources());
+      } catch (JimgException e) {
+        throw new JimgException(LayoutPlanner.describe(i, p) + ": " + e.getMessage(), e);
+      }
+    }
   }
 
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
@@ -299,7 +308,7 @@ public final class DiskImage {
     checkHybrid();
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();
     List<PartitionSpec> parts = spec.partitions();
-    checkFilesystemOptions(fs, parts);
+    checkPartitions(fs, parts);
     List<AutoCloseable> open = new ArrayList<>();
     try {
       List<UUID> gptTypes = new ArrayList<>();

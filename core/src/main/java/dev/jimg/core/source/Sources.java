@@ -64,11 +64,36 @@ public final class Sources {
           ImageSource.probe(p, Filesystems.installed(Sources.class.getClassLoader()));
       return image.isPresent() ? image.get() : TarSource.open(p, options);
     }
+    check(spec);
+    throw new JimgException(
+        spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
+  }
+
+  /**
+   * Checks that every source names something that exists and could be a source (a directory, a file
+   * or {@link #STDIN}), without reading any. Commands call it before they open the first: a
+   * mistyped last source should fail at once, not after the others were read (a large tar.xz, many
+   * .debs).
+   *
+   * @throws JimgException naming the first source that cannot be one
+   */
+  public static void checkExist(List<String> specs) throws JimgException {
+    for (String spec : specs) {
+      if (!STDIN.equals(spec)) {
+        check(spec);
+      }
+    }
+  }
+
+  private static void check(String spec) throws JimgException {
+    Path p = Path.of(spec);
     if (!Files.exists(p)) {
       throw new JimgException(spec + ": no such file or directory");
     }
-    throw new JimgException(
-        spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
+    if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
+      throw new JimgException(
+          spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
+    }
   }
 
   /** The installed provider that recognises the file's first bytes, or {@code null} (a tar). */
@@ -92,6 +117,7 @@ public final class Sources {
   public static LayeredSource openLayered(
       List<String> specs, InputStream stdin, SourceOptions options, boolean replaceTypes)
       throws IOException {
+    checkExist(specs);
     List<Source> opened = new ArrayList<>();
     try {
       FileTree tree = FileTree.empty();

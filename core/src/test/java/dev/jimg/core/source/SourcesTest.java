@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+package dev.jimg.core.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.jimg.core.JimgException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourcesTest {
+  @TempDir Path dir;
+
+  @Test
+  void checkExist_acceptsDirectoriesFilesAndStandardInput() throws Exception {
+    Files.writeString(dir.resolve("a.tar"), "not read");
+    assertThatCode(
+            () -> Sources.checkExist(List.of(dir.toString(), dir.resolve("a.tar").toString(), "-")))
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void checkExist_namesTheFirstMissingSource() {
+    String missing = dir.resolve("rootfs.tar").toString();
+    assertThatThrownBy(() -> Sources.checkExist(List.of(dir.toString(), missing, "x")))
+        .isInstanceOf(JimgException.class)
+        .hasMessage(missing + ": no such file or directory");
+  }
+
+  /** The first source is corrupt and would fail if it were read: the missing second one wins. */
+  @Test
+  void openLayered_missingSource_failsBeforeAnySourceIsRead() throws Exception {
+    Path corrupt = dir.resolve("corrupt.tar");
+    Files.write(corrupt, new byte[1024]);
+    Files.write(corrupt, new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+    String missing = dir.resolve("missing").toString();
+    assertThatThrownBy(
+            () ->
+                Sources.openLayered(
+                    List.of(corrupt.toString(), missing),
+                    new ByteArrayInputStream(new byte[0]),
+                    SourceOptions.defaults(),
+                    false))
+        .isInstanceOf(JimgException.class)
+        .hasMessage(missing + ": no such file or directory");
+    assertThat(corrupt).exists();
+  }
+}
