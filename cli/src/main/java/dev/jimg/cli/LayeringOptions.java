@@ -36,17 +36,31 @@ final class LayeringOptions {
               + " times, xattrs (see docs/manifest.md). May be repeated; applied in order.")
   List<Path> manifests = new ArrayList<>();
 
-  /** Opens {@code specs} and layers them left to right with these options. */
+  /** The manifests, parsed before any source is read so that a mistake in one fails at once. */
+  private List<Manifest> parsed;
+
+  /**
+   * Parses the manifests, then opens {@code specs} and layers them left to right with these
+   * options.
+   */
   LayeredSources open(List<String> specs, InputStream stdin) throws IOException {
+    List<Manifest> list = new ArrayList<>();
+    for (Path m : manifests) {
+      list.add(Manifest.parse(m));
+    }
+    parsed = list;
     return LayeredSources.open(
         specs, stdin, SourceOptions.defaults().withRootOwner(rootOwner), replace);
   }
 
-  /** The layered tree with the manifests applied. */
+  /** The layered tree with the manifests applied ({@link #open} first). */
   FileTree tree(LayeredSources layers) throws IOException {
+    if (parsed == null) {
+      throw new IllegalStateException("open() parses the manifests before tree()");
+    }
     FileTree tree = layers.tree();
-    for (Path m : manifests) {
-      tree = Manifest.parse(m).applyTo(tree);
+    for (Manifest m : parsed) {
+      tree = m.applyTo(tree);
     }
     return tree;
   }

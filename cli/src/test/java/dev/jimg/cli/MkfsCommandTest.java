@@ -171,6 +171,24 @@ class MkfsCommandTest {
   }
 
   @Test
+  void mkfs_badManifest_failsBeforeReadingSources() throws IOException {
+    Path corrupt = tmp.resolve("corrupt.tar");
+    Files.write(corrupt, "this is not a tar archive".repeat(100).getBytes(StandardCharsets.UTF_8));
+    Path manifest = tmp.resolve("bad.manifest");
+    Files.writeString(manifest, "frobnicate /x\n");
+    Run r =
+        run(
+            "mkfs",
+            "ext4",
+            "--manifest",
+            manifest.toString(),
+            tmp.resolve("o.img").toString(),
+            corrupt.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains(manifest + ":1:").doesNotContain("corrupt");
+  }
+
+  @Test
   void mkfs_unknownType_failsListingTypes() {
     Run r = run("mkfs", "ntfs", tmp.resolve("o.img").toString(), EXAMPLE);
     assertThat(r.code()).isEqualTo(1);
