@@ -2,6 +2,7 @@
 package dev.jimg.cli;
 
 import dev.jimg.core.source.SourceOptions;
+import dev.jimg.core.source.Sources;
 import dev.jimg.core.tree.TreeDiff;
 import dev.jimg.core.tree.TreeDiff.Change;
 import dev.jimg.core.tree.TreeDiff.Difference;
@@ -106,6 +107,8 @@ final class DiffCommand implements Callable<Integer> {
     if (left.equals("-") && right.equals("-")) {
       throw new ParameterException(spec.commandLine(), "only one of LEFT and RIGHT can be '-'");
     }
+    // RIGHT missing should not wait until LEFT was read (a large image or tar.xz)
+    Sources.checkExist(List.of(left, right));
     TreeDiff diff = TreeDiff.ignoring(Set.copyOf(ignore), resolution);
     PrintWriter out = spec.commandLine().getOut();
     long[] kinds = new long[Difference.Kind.values().length];

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jimg.cli.CliTest.Run;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -102,6 +103,17 @@ class DiffCommandTest {
     Run quiet = run("diff", "-q", a.toString(), b.toString());
     assertThat(quiet.code()).isEqualTo(DiffCommand.EXIT_DIFFERENT);
     assertThat(quiet.out() + quiet.err()).isEmpty();
+  }
+
+  @Test
+  void diff_missingRight_failsBeforeReadingLeft() throws IOException {
+    Path corrupt = tmp.resolve("corrupt.tar");
+    Files.write(corrupt, "this is not a tar archive".repeat(100).getBytes(StandardCharsets.UTF_8));
+    Run r = run("diff", corrupt.toString(), tmp.resolve("missing.img").toString());
+    assertThat(r.code()).isEqualTo(DiffCommand.EXIT_TROUBLE);
+    assertThat(r.err())
+        .contains("missing.img: no such file or directory")
+        .doesNotContain("corrupt");
   }
 
   @Test
