@@ -284,12 +284,12 @@ public final class DiskImage {
       if (p.filesystem().isEmpty()) {
         continue;
       }
-      Map<String, String> options = new TreeMap<>(p.options());
-      p.label().ifPresent(label -> options.putIfAbsent("label", label));
+      String where = LayoutPlanner.describe(i, p);
+      Map<String, String> options = userOptions(where, p);
       try {
         fs.provider(p.filesystem().get()).checkOptions(options);
       } catch (InvalidOptionException e) {
-        throw new InvalidOptionException(LayoutPlanner.describe(i, p) + ": " + e.getMessage());
+        throw new InvalidOptionException(where + ": " + e.getMessage());
       }
     }
     for (int i = 0; i < parts.size(); i++) {
@@ -300,6 +300,17 @@ public final class DiskImage {
         throw new JimgException(LayoutPlanner.describe(i, p) + ": " + e.getMessage(), e);
       }
     }
+  }
+
+  /** The partition's filesystem options as the spec gives them, its label among them. */
+  private static Map<String, String> userOptions(String where, PartitionSpec p)
+      throws InvalidOptionException {
+    Map<String, String> options = new TreeMap<>(p.options());
+    if (p.label().isPresent() && options.putIfAbsent("label", p.label().get()) != null) {
+      throw new InvalidOptionException(
+          where + ": label is given twice (label and options.label); keep one");
+    }
+    return options;
   }
 
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
@@ -348,11 +359,7 @@ public final class DiskImage {
                     ? p.tree().get()
                     : new FileTreeBuilder().overlay(p.tree().get()).overlay(tree).build();
           }
-          Map<String, String> options = new TreeMap<>(p.options());
-          if (p.label().isPresent() && options.putIfAbsent("label", p.label().get()) != null) {
-            throw new InvalidOptionException(
-                where + ": label is given twice (label and options.label); keep one");
-          }
+          Map<String, String> options = userOptions(where, p);
           BuildClock clock =
               processEnvironment
                   ? BuildClock.fromProcessEnvironment(buildTime, tree)

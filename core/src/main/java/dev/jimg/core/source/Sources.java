@@ -64,9 +64,7 @@ public final class Sources {
           ImageSource.probe(p, Filesystems.installed(Sources.class.getClassLoader()));
       return image.isPresent() ? image.get() : TarSource.open(p, options);
     }
-    check(spec);
-    throw new JimgException(
-        spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
+    throw notASource(spec);
   }
 
   /**
@@ -87,13 +85,17 @@ public final class Sources {
 
   private static void check(String spec) throws JimgException {
     Path p = Path.of(spec);
-    if (!Files.exists(p)) {
-      throw new JimgException(spec + ": no such file or directory");
-    }
     if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
-      throw new JimgException(
-          spec + ": not a directory, a tar file, a package, a filesystem image or '-'");
+      throw notASource(spec);
     }
+  }
+
+  /** Why {@code spec}, neither a directory nor a regular file, cannot be a source. */
+  private static JimgException notASource(String spec) {
+    return Files.exists(Path.of(spec))
+        ? new JimgException(
+            spec + ": not a directory, a tar file, a package, a filesystem image or '-'")
+        : new JimgException(spec + ": no such file or directory");
   }
 
   /** The installed provider that recognises the file's first bytes, or {@code null} (a tar). */
