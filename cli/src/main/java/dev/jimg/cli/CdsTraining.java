@@ -6,9 +6,12 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -89,17 +92,41 @@ public final class CdsTraining {
             "extract", "--unsupported=skip", "--owners=skip", tar, dir.resolve("g").toString()));
   }
 
-  /** A small directory tree: files of a few sizes, nested directories, a symbolic link. */
+  /**
+   * A small directory tree with what a real root filesystem has and the writers treat apart: files
+   * below and above the size that is copied in batches, nested directories, a directory too wide
+   * for one block (an ext4 htree), a hard link, a short and a long symbolic link, and a user xattr
+   * where the host filesystem takes one.
+   */
   static Path makeTree(Path root) throws IOException {
     Path deeper = Files.createDirectories(root.resolve("etc/deeper"));
     Files.writeString(root.resolve("etc/hostname"), "training\n", StandardCharsets.UTF_8);
-    byte[] data = new byte[70_000];
+    byte[] data = new byte[300_000];
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 31 + i / 977);
     }
-    Files.write(root.resolve("etc/data.bin"), data);
+    Files.write(root.resolve("etc/data.bin"), Arrays.copyOf(data, 70_000));
+    Files.write(root.resolve("etc/large.bin"), data);
     Files.write(deeper.resolve("Long File Name.txt"), new byte[5000]);
+    Files.createLink(root.resolve("etc/hostname.link"), root.resolve("etc/hostname"));
     Files.createSymbolicLink(root.resolve("hostname"), Path.of("etc/hostname"));
+    Files.createSymbolicLink(
+        root.resolve("etc/long-link"),
+        Path.of("deeper/../deeper/../deeper/../deeper/../deeper/../deeper/Long File Name.txt"));
+    Path wide = Files.createDirectories(root.resolve("usr/share/wide"));
+    for (int i = 0; i < 300; i++) {
+      Files.writeString(wide.resolve("training-file-" + i + ".conf"), "n=" + i + "\n");
+    }
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(
+            root.resolve("etc/hostname"), UserDefinedFileAttributeView.class);
+    try {
+      if (view != null) {
+        view.write("jimg.training", ByteBuffer.wrap(new byte[] {'1'}));
+      }
+    } catch (IOException e) {
+      // the host filesystem takes no user xattrs: the tree is trained without one
+    }
     return root;
   }
 }
