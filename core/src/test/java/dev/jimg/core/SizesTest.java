@@ -95,6 +95,11 @@ class SizesTest {
     assertThat(Sizes.thousands(-1_234_567)).isEqualTo("-1,234,567");
   }
 
+  @Property(tries = 1000)
+  void thousands_isWhatTheRootLocaleFormatGives(@ForAll long n) {
+    assertThat(Sizes.thousands(n)).isEqualTo(String.format(java.util.Locale.ROOT, "%,d", n));
+  }
+
   @Property(tries = 300)
   void parse_ofPlainDigits_isTheNumber(@ForAll @LongRange(min = 0) long n) throws Exception {
     assertThat(Sizes.parse(Long.toString(n))).isEqualTo(n);
