@@ -260,9 +260,10 @@ public final class HostTreeWriter {
   }
 
   /**
-   * Makes every entry: directories, files and symlinks in path order (a parent before its
-   * children), hard links once every file exists, then the directories' metadata deepest first,
-   * since writing into a directory moves its mtime and a read-only mode would stop the writes.
+   * Makes every entry: the directories in path order (a parent before its children), then files and
+   * symbolic links on {@link #WRITE_THREADS} threads, hard links once every file exists, then the
+   * directories' metadata deepest first, since writing into a directory moves its mtime and a
+   * read-only mode would stop the writes.
    */
   private long writeAll(
       FileTree tree,
@@ -273,51 +274,36 @@ public final class HostTreeWriter {
       ProgressListener progress)
       throws IOException {
     long total = 0;
-    for (Entry e : tree.entries().values()) {
-      if (e.type() == EntryType.REGULAR) {
-        total += e.size();
-      }
-    }
-    long written = 0;
-    progress.onProgress(ProgressEvent.bytes(PHASE, 0, total));
-    byte[] buf = new byte[1 << 16]; // for every file: one per file had allocated them all again
     long made = 0;
+    List<Map.Entry<ImagePath, Entry>> files = new ArrayList<>();
     List<ImagePath> links = new ArrayList<>();
     List<ImagePath> dirs = new ArrayList<>();
     for (Map.Entry<ImagePath, Entry> me : tree) {
       ImagePath p = me.getKey();
       Entry e = me.getValue();
-      Path host = host(root, p);
       switch (e.type()) {
         case DIRECTORY -> {
           if (!p.isRoot()) {
-            Files.createDirectory(host);
+            Files.createDirectory(host(root, p));
           }
           dirs.add(p);
           made++;
-          continue;
         }
-        case REGULAR -> {
-          writeFile(e.content(), host, p, buf);
-          written += e.size();
-          progress.onProgress(ProgressEvent.bytes(PHASE, written, total));
+        case REGULAR, SYMLINK -> {
+          files.add(me);
+          if (e.type() == EntryType.REGULAR) {
+            total += e.size();
+          }
         }
-        case SYMLINK ->
-            Files.createSymbolicLink(
-                host, host.getFileSystem().getPath(text(e.symlinkTarget(), p)));
         case HARDLINK -> {
           if (makeable(tree.resolve(p).type())) {
             links.add(p);
           }
-          continue;
         }
-        default -> {
-          continue; // unsupported, checked before
-        }
+        default -> {} // unsupported, checked before
       }
-      metadata(host, e, p, owners, dropped, inexact);
-      made++;
     }
+    made += new FileWrites(files, root, owners, progress, total).run(dropped, inexact);
     for (ImagePath p : links) {
       Files.createLink(host(root, p), host(root, tree.get(p).hardlinkTarget()));
       made++;
@@ -327,6 +313,152 @@ public final class HostTreeWriter {
       metadata(host(root, p), tree.get(p), p, owners, dropped, inexact);
     }
     return made;
+  }
+
+  /**
+   * Threads that make files and symbolic links. Making a file is mostly the host kernel's work
+   * (allocating its inode, copying its bytes): for the 96 packages of a Debian minbase one thread
+   * spent ~1.2 s of CPU on it, 0.7 s of that creating the files. On a 2-CPU machine, extracting
+   * them took 3.39 s with one thread and 3.18 s with two (medians of 5), the minbase tar 0.77 s and
+   * 0.70 s, and four threads were no faster than one.
+   */
+  static final int WRITE_THREADS = 2;
+
+  /**
+   * The files and symbolic links of one {@link #write}, each made by whichever thread takes it
+   * next, in path order. The outcome is the same as one thread's: when an entry fails, the threads
+   * still make every entry before it but take none after it, so the error thrown is the first in
+   * path order whatever the timing. Progress is reported from the calling thread, which writes
+   * files too.
+   */
+  private final class FileWrites {
+    private final List<Map.Entry<ImagePath, Entry>> work;
+    private final Path root;
+    private final Created owners;
+    private final ProgressListener progress;
+    private final long total;
+    private final java.util.concurrent.atomic.AtomicInteger next =
+        new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger firstFailed =
+        new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
+    private final java.util.concurrent.atomic.AtomicLong written =
+        new java.util.concurrent.atomic.AtomicLong();
+
+    FileWrites(
+        List<Map.Entry<ImagePath, Entry>> work,
+        Path root,
+        Created owners,
+        ProgressListener progress,
+        long total) {
+      this.work = work;
+      this.root = root;
+      this.owners = owners;
+      this.progress = progress;
+      this.total = total;
+    }
+
+    /** Makes every entry; adds what was dropped or inexact to the lists; returns the count. */
+    long run(List<String> dropped, List<ImagePath> inexact) throws IOException {
+      progress.onProgress(ProgressEvent.bytes(PHASE, 0, total));
+      int n = Math.max(1, Math.min(WRITE_THREADS, work.size() / 64));
+      Worker[] workers = new Worker[n];
+      Thread[] threads = new Thread[n];
+      for (int k = 0; k < n; k++) {
+        workers[k] = new Worker(k == 0);
+        if (k > 0) {
+          threads[k] = new Thread(workers[k], "jimg-extract-" + k);
+          threads[k].setDaemon(true);
+          threads[k].start();
+        }
+      }
+      workers[0].run();
+      boolean interrupted = false;
+      for (int k = 1; k < n; k++) {
+        while (true) {
+          try {
+            threads[k].join();
+            break;
+          } catch (InterruptedException e) {
+            interrupted = true;
+            firstFailed.set(-1); // take no more entries
+          }
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while writing files");
+      }
+      Worker failed = null;
+      long made = 0;
+      for (Worker w : workers) {
+        if (w.failure != null && (failed == null || w.failedAt < failed.failedAt)) {
+          failed = w;
+        }
+        made += w.made;
+        dropped.addAll(w.dropped);
+        inexact.addAll(w.inexact);
+      }
+      if (failed != null) {
+        if (failed.failure instanceof IOException io) {
+          throw io;
+        }
+        if (failed.failure instanceof RuntimeException r) {
+          throw r;
+        }
+        throw (Error) failed.failure;
+      }
+      progress.onProgress(ProgressEvent.bytes(PHASE, written.get(), total));
+      return made;
+    }
+
+    private final class Worker implements Runnable {
+      private final boolean reports;
+      private final byte[] buf = new byte[1 << 16];
+      private final List<String> dropped = new ArrayList<>();
+      private final List<ImagePath> inexact = new ArrayList<>();
+      private long made;
+      private int failedAt = Integer.MAX_VALUE;
+      private Throwable failure;
+
+      Worker(boolean reports) {
+        this.reports = reports;
+      }
+
+      @Override
+      public void run() {
+        while (true) {
+          int i = next.getAndIncrement();
+          if (i >= work.size() || i > firstFailed.get()) {
+            return;
+          }
+          try {
+            make(work.get(i));
+            made++;
+          } catch (Throwable e) {
+            failure = e;
+            failedAt = i;
+            firstFailed.accumulateAndGet(i, Math::min);
+            return;
+          }
+        }
+      }
+
+      private void make(Map.Entry<ImagePath, Entry> me) throws IOException {
+        ImagePath p = me.getKey();
+        Entry e = me.getValue();
+        Path host = host(root, p);
+        if (e.type() == EntryType.REGULAR) {
+          writeFile(e.content(), host, p, buf);
+          long now = written.addAndGet(e.size());
+          if (reports) {
+            progress.onProgress(ProgressEvent.bytes(PHASE, now, total));
+          }
+        } else {
+          Files.createSymbolicLink(host, host.getFileSystem().getPath(text(e.symlinkTarget(), p)));
+        }
+        metadata(host, e, p, owners, dropped, inexact);
+      }
+    }
   }
 
   /** Writes a file's data extents where they lie, leaving holes unwritten, then its full size. */

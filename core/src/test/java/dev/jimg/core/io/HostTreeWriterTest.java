@@ -282,4 +282,67 @@ class HostTreeWriterTest {
     assertThat(out).doesNotExist();
     assertThat(List.of(tmp.toFile().list())).isEmpty();
   }
+
+  /**
+   * Content that ends after {@code have} of its {@code size} bytes, {@code delayMillis} after it is
+   * opened.
+   */
+  private static Content shortContent(long size, int have, long delayMillis) {
+    return new Content() {
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public InputStream open() throws IOException {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new java.io.InterruptedIOException();
+        }
+        return new ByteArrayInputStream(new byte[have]);
+      }
+    };
+  }
+
+  @Test
+  void write_manyFilesOnThreads_sameTreeAndTheFirstFailureInPathOrder() throws IOException {
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, T));
+    for (int d = 0; d < 8; d++) {
+      b.put(ImagePath.of("d" + d), Entry.directory(0750, T));
+      for (int f = 0; f < 100; f++) {
+        b.put(ImagePath.of("d" + d + "/f" + f), Entry.file(0600 + f % 8, T, text("file " + f)));
+      }
+    }
+    FileTree good = b.build();
+    Path out = tmp.resolve("good");
+    HostTreeWriter.Result r =
+        new HostTreeWriter(HostTreeWriter.Options.defaults()).write(good, out);
+    assertThat(r.entries()).isEqualTo(good.size());
+    for (int d = 0; d < 8; d++) {
+      for (int f = 0; f < 100; f += 7) {
+        Path p = out.resolve("d" + d + "/f" + f);
+        assertThat(Files.readString(p)).isEqualTo("file " + f);
+        assertThat(mode(p)).isEqualTo(0600 + f % 8);
+        assertThat(Files.getLastModifiedTime(p, NOFOLLOW).toInstant()).isEqualTo(T.toInstant());
+      }
+    }
+    // two broken files, the earlier in path order slow to fail, so that another thread meets the
+    // later one first: the error is still the earlier one's, as with one thread
+    b.put(ImagePath.of("d2/f50"), Entry.file(0644, T, shortContent(10, 3, 300)));
+    b.put(ImagePath.of("d6/f10"), Entry.file(0644, T, shortContent(10, 4, 0)));
+    FileTree bad = b.build();
+    for (int i = 0; i < 5; i++) {
+      Path target = tmp.resolve("bad" + i);
+      assertThatThrownBy(
+              () -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(bad, target))
+          .isInstanceOf(JimgException.class)
+          .hasMessageContaining("d2/f50: content ended after 3 of 10 bytes");
+      assertThat(target).doesNotExist();
+    }
+    assertThat(List.of(tmp.toFile().list())).containsExactly("good");
+  }
 }
