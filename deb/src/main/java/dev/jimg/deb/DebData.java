@@ -5,6 +5,7 @@ import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.UnsafePathException;
+import dev.jimg.core.io.ExitCleanup;
 import dev.jimg.core.source.Source;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.TarSource;
@@ -51,6 +52,7 @@ public final class DebData implements Source {
         dir == null
             ? Files.createTempFile("jimg-deb-", ".tar")
             : Files.createTempFile(dir, "jimg-deb-", ".tar");
+    ExitCleanup.register(copy);
     try {
       List<DataMember> members;
       try (InputStream data = pkg.openDataTar();
@@ -70,6 +72,7 @@ public final class DebData implements Source {
     } catch (IOException | RuntimeException e) {
       try {
         Files.deleteIfExists(copy);
+        ExitCleanup.deregister(copy);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -145,6 +148,7 @@ public final class DebData implements Source {
       tar.close();
     } finally {
       Files.deleteIfExists(copy);
+      ExitCleanup.deregister(copy);
     }
   }
 

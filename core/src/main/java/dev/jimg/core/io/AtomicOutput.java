@@ -26,8 +26,9 @@ import java.nio.file.StandardOpenOption;
  * }
  * }</pre>
  *
- * <p>A stale temporary file left by a killed run is replaced. Two builds writing the same target at
- * the same time are not supported. Not thread-safe.
+ * <p>If the JVM shuts down before the commit (Ctrl-C, SIGTERM), {@link ExitCleanup} deletes the
+ * temporary file. A stale one left by a run killed outright (SIGKILL, a crash) is replaced. Two
+ * builds writing the same target at the same time are not supported. Not thread-safe.
  */
 public final class AtomicOutput implements AutoCloseable {
   /** Appended to {@code "." + target name} to name the temporary file. */
@@ -90,7 +91,15 @@ public final class AtomicOutput implements AutoCloseable {
     }
     Path temporary = absolute.resolveSibling("." + name + TEMP_SUFFIX);
     Files.deleteIfExists(temporary);
-    FileImageChannel channel = FileImageChannel.create(temporary);
+    // registered before it exists, so that no moment is left when a shutdown would miss it
+    ExitCleanup.register(temporary);
+    FileImageChannel channel;
+    try {
+      channel = FileImageChannel.create(temporary);
+    } catch (IOException | RuntimeException e) {
+      ExitCleanup.deregister(temporary);
+      throw e;
+    }
     return new AtomicOutput(absolute, temporary, channel);
   }
 
@@ -127,6 +136,7 @@ public final class AtomicOutput implements AutoCloseable {
       Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
     }
     committed = true;
+    ExitCleanup.deregister(temporary);
     syncDirectory(target.getParent());
   }
 
@@ -159,6 +169,7 @@ public final class AtomicOutput implements AutoCloseable {
         channel.close();
       } finally {
         Files.deleteIfExists(temporary);
+        ExitCleanup.deregister(temporary);
       }
     }
   }

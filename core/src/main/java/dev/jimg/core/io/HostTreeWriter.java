@@ -15,6 +15,7 @@ import dev.jimg.core.tree.Timestamp;
 import dev.jimg.core.tree.Xattr;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes a tree into a new host directory, as {@code tar -x} would: directories, regular files
@@ -194,6 +196,9 @@ public final class HostTreeWriter {
               + ")",
           e);
     }
+    // a shutdown (Ctrl-C) while the tree is written stops the writing threads and deletes it
+    AtomicBoolean stop = new AtomicBoolean();
+    ExitCleanup.register(tmp, () -> stop.set(true));
     try {
       boolean owners = ownersWanted(tmp);
       // what a new entry gets anyway: the temporary directory's owner and group (a group the
@@ -206,7 +211,7 @@ public final class HostTreeWriter {
               : null;
       List<String> dropped = new ArrayList<>();
       List<ImagePath> inexact = new ArrayList<>();
-      long entries = writeAll(tree, tmp, created, dropped, inexact, progress);
+      long entries = writeAll(tree, tmp, created, dropped, inexact, progress, stop);
       // rename(2) replaces an empty directory in one step
       Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE);
       inexact.sort(null);
@@ -227,6 +232,15 @@ public final class HostTreeWriter {
         throw atTarget(fs, tmp, absolute);
       }
       throw e;
+    } finally {
+      ExitCleanup.deregister(tmp);
+    }
+  }
+
+  /** Throws once a shutdown has asked the writing to stop. */
+  private static void checkStop(AtomicBoolean stop) throws InterruptedIOException {
+    if (stop.get()) {
+      throw new InterruptedIOException("stopped: the JVM is shutting down");
     }
   }
 
@@ -271,7 +285,8 @@ public final class HostTreeWriter {
       Created owners,
       List<String> dropped,
       List<ImagePath> inexact,
-      ProgressListener progress)
+      ProgressListener progress,
+      AtomicBoolean stop)
       throws IOException {
     long total = 0;
     long made = 0;
@@ -281,6 +296,7 @@ public final class HostTreeWriter {
     for (Map.Entry<ImagePath, Entry> me : tree) {
       ImagePath p = me.getKey();
       Entry e = me.getValue();
+      checkStop(stop);
       switch (e.type()) {
         case DIRECTORY -> {
           if (!p.isRoot()) {
@@ -303,12 +319,14 @@ public final class HostTreeWriter {
         default -> {} // unsupported, checked before
       }
     }
-    made += new FileWrites(files, root, owners, progress, total).run(dropped, inexact);
+    made += new FileWrites(files, root, owners, progress, total, stop).run(dropped, inexact);
     for (ImagePath p : links) {
+      checkStop(stop);
       Files.createLink(host(root, p), host(root, tree.get(p).hardlinkTarget()));
       made++;
     }
     for (int i = dirs.size() - 1; i >= 0; i--) {
+      checkStop(stop);
       ImagePath p = dirs.get(i);
       metadata(host(root, p), tree.get(p), p, owners, dropped, inexact);
     }
@@ -337,6 +355,7 @@ public final class HostTreeWriter {
     private final Created owners;
     private final ProgressListener progress;
     private final long total;
+    private final AtomicBoolean stop;
     private final java.util.concurrent.atomic.AtomicInteger next =
         new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger firstFailed =
@@ -349,12 +368,14 @@ public final class HostTreeWriter {
         Path root,
         Created owners,
         ProgressListener progress,
-        long total) {
+        long total,
+        AtomicBoolean stop) {
       this.work = work;
       this.root = root;
       this.owners = owners;
       this.progress = progress;
       this.total = total;
+      this.stop = stop;
     }
 
     /** Makes every entry; adds what was dropped or inexact to the lists; returns the count. */
@@ -432,6 +453,7 @@ public final class HostTreeWriter {
             return;
           }
           try {
+            checkStop(stop);
             make(work.get(i));
             made++;
           } catch (Throwable e) {

@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.io.ExitCleanup;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -62,6 +63,7 @@ final class TarBacking implements Closeable {
     } finally {
       if (spool != null) {
         Files.deleteIfExists(spool);
+        ExitCleanup.deregister(spool);
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.jimg.core.source;
 
 import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.JimgException;
+import dev.jimg.core.io.ExitCleanup;
 import dev.jimg.core.tree.FileTree;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -112,6 +113,7 @@ public final class TarSource implements Source {
         dir == null
             ? Files.createTempFile("jimg-tar-", ".spool")
             : Files.createTempFile(dir, "jimg-tar-", ".spool");
+    ExitCleanup.register(spool);
     TarBacking backing = null;
     try {
       FileChannel channel =
@@ -135,6 +137,7 @@ public final class TarSource implements Source {
       } else {
         try {
           Files.deleteIfExists(spool);
+          ExitCleanup.deregister(spool);
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }

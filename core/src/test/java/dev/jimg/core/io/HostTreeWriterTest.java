@@ -345,4 +345,38 @@ class HostTreeWriterTest {
     }
     assertThat(List.of(tmp.toFile().list())).containsExactly("good");
   }
+
+  @Test
+  void write_shutdownWhileWriting_stopsAndLeavesNothingBehind() throws IOException {
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, T));
+    for (int f = 0; f < 300; f++) {
+      b.put(ImagePath.of("d/f" + f), Entry.file(0644, T, text("file " + f)));
+    }
+    b.put(ImagePath.of("d"), Entry.directory(0755, T));
+    // the shutdown hook runs while the files are made, as after a Ctrl-C
+    b.put(
+        ImagePath.of("d/f150"),
+        Entry.file(
+            0644,
+            T,
+            new Content() {
+              @Override
+              public long size() {
+                return 1;
+              }
+
+              @Override
+              public InputStream open() {
+                ExitCleanup.run();
+                return new ByteArrayInputStream(new byte[1]);
+              }
+            }));
+    Path out = tmp.resolve("out");
+    FileTree tree = b.build();
+    assertThatThrownBy(() -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(tree, out))
+        .isInstanceOf(java.io.IOException.class);
+    assertThat(out).doesNotExist();
+    assertThat(List.of(tmp.toFile().list())).isEmpty();
+  }
 }
