@@ -78,7 +78,7 @@ final class FatLayout {
               + b.type()
               + " holds at most "
               + Sizes.thousands(MAX_ROOT_ENTRIES)
-              + "; use fat 32",
+              + "; use --fat 32",
           0,
           0);
     }
@@ -96,9 +96,9 @@ final class FatLayout {
               + b.type()
               + " volume has "
               + Sizes.thousands(b.clusterCount())
-              + "; use size "
+              + "; use --size "
               + suggestion(Math.max(needed, given + (need - b.clusterCount()) * b.clusterBytes()))
-              + " or more, or omit size",
+              + " or more, or omit --size",
           needed,
           given);
     }
@@ -184,7 +184,7 @@ final class FatLayout {
       }
     }
     throw new InvalidOptionException(
-        "fat: " + Sizes.format(total * s) + " is too large for FAT16 clusters; use fat 32");
+        "fat: " + Sizes.format(total * s) + " is too large for FAT16 clusters; use --fat 32");
   }
 
   /**
@@ -231,10 +231,10 @@ final class FatLayout {
               + Sizes.format(min)
               + " ("
               + Sizes.thousands(min)
-              + " bytes); use size "
+              + " bytes); use --size "
               + suggestion(min)
               + " or more"
-              + (t == FatType.FAT32 ? ", or fat 16" : ", or fat 12"),
+              + (t == FatType.FAT32 ? ", or --fat 16" : ", or --fat 12"),
           min,
           b.totalSectors() * s);
     }
@@ -249,7 +249,7 @@ final class FatLayout {
             + b.clusterBytes()
             + " bytes, at most "
             + Sizes.thousands(t.maxClusters())
-            + "); use a larger cluster-size or another fat type");
+            + "); use a larger --cluster-size or another --fat type");
   }
 
   private static BootSector minimal(FatOptions o, Demand demand, int rootEntries, int volumeId)
@@ -278,7 +278,7 @@ final class FatLayout {
               + t
               + " holds at most "
               + Sizes.thousands(t.maxClusters())
-              + "; use a larger cluster-size or another fat type");
+              + "; use a larger --cluster-size or another --fat type");
     }
     need = Math.max(need, t.minClusters());
     long total = minimalSectors(t, s, spc, need, rootEntries);

@@ -250,7 +250,8 @@ public final class FatWriter implements FilesystemWriter {
       if (problems.size() > MAX_LISTED) {
         sb.append(", and ").append(problems.size() - MAX_LISTED).append(" more");
       }
-      sb.append("; use unsupported=skip to leave them out or symlinks=follow to copy link targets");
+      sb.append(
+          "; use --unsupported skip to leave them out or --symlinks follow to copy link targets");
       throw new UnsupportedEntryException(sb.toString());
     }
     assignNames(root);

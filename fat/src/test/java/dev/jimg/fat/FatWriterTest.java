@@ -186,7 +186,7 @@ class FatWriterTest {
         .isInstanceOf(ImageTooSmallException.class)
         .hasMessageContaining("65,525 clusters")
         .hasMessageContaining("UEFI")
-        .hasMessageContaining("use size 33M");
+        .hasMessageContaining("use --size 33M or more, or --fat 16");
   }
 
   @Test
@@ -195,7 +195,7 @@ class FatWriterTest {
         tree(Map.of("big", SeededContent.dense(3_000_000, 2, SeededContent.Fill.RANDOM)));
     assertThatThrownBy(() -> FatTestSupport.write(big, Map.of("size", "1440K"), tmp.resolve("x")))
         .isInstanceOf(ImageTooSmallException.class)
-        .hasMessageContaining("use size");
+        .hasMessageContaining("use --size");
   }
 
   @Test
@@ -296,7 +296,7 @@ class FatWriterTest {
         .isInstanceOf(UnsupportedEntryException.class)
         .hasMessageContaining("link.txt (symlink)")
         .hasMessageContaining("dev/null (char_device)")
-        .hasMessageContaining("unsupported=skip");
+        .hasMessageContaining("use --unsupported skip");
   }
 
   @Test
