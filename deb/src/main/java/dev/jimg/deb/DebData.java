@@ -48,11 +48,7 @@ public final class DebData implements Source {
   /** Reads the data archive of {@code pkg}. */
   public static DebData read(DebPackage pkg, SourceOptions options) throws IOException {
     Path dir = options.spoolDirectory();
-    Path copy =
-        dir == null
-            ? Files.createTempFile("jimg-deb-", ".tar")
-            : Files.createTempFile(dir, "jimg-deb-", ".tar");
-    ExitCleanup.register(copy);
+    Path copy = ExitCleanup.tempFile(dir, "jimg-deb-", ".tar");
     try {
       List<DataMember> members;
       try (InputStream data = pkg.openDataTar();
@@ -71,8 +67,7 @@ public final class DebData implements Source {
       return new DebData(pkg, tar, members, copy);
     } catch (IOException | RuntimeException e) {
       try {
-        Files.deleteIfExists(copy);
-        ExitCleanup.deregister(copy);
+        ExitCleanup.delete(copy);
       } catch (IOException suppressed) {
         e.addSuppressed(suppressed);
       }
@@ -147,8 +142,7 @@ public final class DebData implements Source {
     try {
       tar.close();
     } finally {
-      Files.deleteIfExists(copy);
-      ExitCleanup.deregister(copy);
+      ExitCleanup.delete(copy);
     }
   }
 

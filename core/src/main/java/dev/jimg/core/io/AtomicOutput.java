@@ -168,8 +168,7 @@ public final class AtomicOutput implements AutoCloseable {
       try {
         channel.close();
       } finally {
-        Files.deleteIfExists(temporary);
-        ExitCleanup.deregister(temporary);
+        ExitCleanup.delete(temporary);
       }
     }
   }

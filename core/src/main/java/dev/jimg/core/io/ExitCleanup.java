@@ -2,6 +2,7 @@
 package dev.jimg.core.io;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,28 @@ public final class ExitCleanup {
       hooked = true;
     }
     PENDING.put(path, stop == null ? () -> {} : stop);
+  }
+
+  /**
+   * A new empty temporary file, in {@code dir} or (when it is null) the JDK's temporary directory,
+   * registered for deletion at shutdown until {@link #delete} deletes it.
+   */
+  public static Path tempFile(Path dir, String prefix, String suffix) throws IOException {
+    Path file =
+        dir == null
+            ? Files.createTempFile(prefix, suffix)
+            : Files.createTempFile(dir, prefix, suffix);
+    register(file);
+    return file;
+  }
+
+  /**
+   * Deletes a registered file now and forgets it; one that cannot be deleted stays registered, so
+   * the shutdown tries again.
+   */
+  public static void delete(Path path) throws IOException {
+    Files.deleteIfExists(path);
+    deregister(path);
   }
 
   /** Forgets {@code path}: its owner has renamed or deleted it. */

@@ -43,17 +43,26 @@ public final class Futures {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while " + doing);
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException re) {
-        throw re;
-      }
-      if (cause instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(doing + " failed", cause);
+      throw rethrow(e.getCause(), doing);
     }
+  }
+
+  /**
+   * Throws {@code failure} of work done on another thread as if it had happened on this one: an
+   * {@link IOException}, {@link RuntimeException} or {@link Error} as it is, anything else as an
+   * {@link IOException} "{@code doing} failed". Declared to return one so callers can {@code throw}
+   * it.
+   */
+  public static IOException rethrow(Throwable failure, String doing) throws IOException {
+    if (failure instanceof IOException io) {
+      throw io;
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    throw new IOException(doing + " failed", failure);
   }
 }

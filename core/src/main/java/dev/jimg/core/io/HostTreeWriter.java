@@ -35,6 +35,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Writes a tree into a new host directory, as {@code tar -x} would: directories, regular files
@@ -356,12 +358,9 @@ public final class HostTreeWriter {
     private final ProgressListener progress;
     private final long total;
     private final AtomicBoolean stop;
-    private final java.util.concurrent.atomic.AtomicInteger next =
-        new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger firstFailed =
-        new java.util.concurrent.atomic.AtomicInteger(Integer.MAX_VALUE);
-    private final java.util.concurrent.atomic.AtomicLong written =
-        new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
+    private final AtomicLong written = new AtomicLong();
 
     FileWrites(
         List<Map.Entry<ImagePath, Entry>> work,
@@ -407,7 +406,7 @@ public final class HostTreeWriter {
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while writing files");
+        throw new InterruptedIOException("interrupted while writing files");
       }
       Worker failed = null;
       long made = 0;
@@ -420,13 +419,7 @@ public final class HostTreeWriter {
         inexact.addAll(w.inexact);
       }
       if (failed != null) {
-        if (failed.failure instanceof IOException io) {
-          throw io;
-        }
-        if (failed.failure instanceof RuntimeException r) {
-          throw r;
-        }
-        throw (Error) failed.failure;
+        throw Futures.rethrow(failed.failure, "writing files");
       }
       progress.onProgress(ProgressEvent.bytes(PHASE, written.get(), total));
       return made;

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -62,8 +61,7 @@ final class TarBacking implements Closeable {
       channel.close();
     } finally {
       if (spool != null) {
-        Files.deleteIfExists(spool);
-        ExitCleanup.deregister(spool);
+        ExitCleanup.delete(spool);
       }
     }
   }

@@ -109,11 +109,7 @@ public final class TarSource implements Source {
       String name, Compression compression, InputStream raw, SourceOptions options)
       throws IOException {
     Path dir = options.spoolDirectory();
-    Path spool =
-        dir == null
-            ? Files.createTempFile("jimg-tar-", ".spool")
-            : Files.createTempFile(dir, "jimg-tar-", ".spool");
-    ExitCleanup.register(spool);
+    Path spool = ExitCleanup.tempFile(dir, "jimg-tar-", ".spool");
     TarBacking backing = null;
     try {
       FileChannel channel =
@@ -136,8 +132,7 @@ public final class TarSource implements Source {
         closeQuietly(backing, e);
       } else {
         try {
-          Files.deleteIfExists(spool);
-          ExitCleanup.deregister(spool);
+          ExitCleanup.delete(spool);
         } catch (IOException suppressed) {
           e.addSuppressed(suppressed);
         }
