@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.flag;
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.option;
+import static dev.jimg.cli.Specs.positional;
+
 import dev.jimg.core.Sizes;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.source.SourceOptions;
@@ -16,82 +21,79 @@ import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /** {@code jimg build}: a whole (bootable) system disk from one spec. */
-@Command(
-    name = "build",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Write a bootable disk image (GPT, UEFI) from one YAML spec.",
-      "The root tree is layered from its sources (rootfs tars, directories, .deb",
-      "packages); an EFI system partition gets systemd-boot, the kernel and the",
-      "initrd; the root partition (ext4, or squashfs read-only) gets /etc/fstab by",
-      "PARTUUID. No root, mounts or loop devices needed; the same spec, seed and",
-      "inputs give the same bytes. A jimg disk spec is valid here too.",
-      "Schema: docs/build-spec.md."
-    },
-    footer = {
-      "",
-      "Example spec (demo.yaml):",
-      "  seed: demo",
-      "  root:",
-      "    sources: [rootfs.tar, overlay/]",
-      "    filesystem: ext4",
-      "  boot:",
-      "    loader: systemd-boot        # from the root tree, or a .deb / .efi path",
-      "    cmdline: console=ttyS0",
-      "  hostname: demo",
-      "",
-      "Examples:",
-      "  jimg build demo.yaml demo.img",
-      "  jimg build demo.yaml demo.qcow2 --format qcow2",
-      "  qemu-system-x86_64 -machine q35 -m 1G -bios /usr/share/ovmf/OVMF.fd \\",
-      "    -drive file=demo.img,format=raw,if=virtio -nographic"
-    })
 final class BuildCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
+  private BuildCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Mixin private DiskOutputOptions output;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "SPEC.yaml",
-      description = "The build spec; relative paths in it are relative to its directory.")
-  private Path specFile;
-
-  @Parameters(index = "1", paramLabel = "IMAGE", description = "The disk image to write.")
-  private Path image;
-
-  @Option(
-      names = "--time",
-      paramLabel = "TIME",
-      description =
-          "The build time: @SECONDS since 1970 or ISO-8601 UTC. Overrides SOURCE_DATE_EPOCH.")
-  private String time;
-
-  @Option(names = "--root-owner", description = "Give every entry of the sources owner 0:0.")
-  private boolean rootOwner;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print nothing on success.")
-  private boolean quiet;
+  /** The command line of {@code jimg build}. */
+  static CommandSpec spec(JimgCommand parent) {
+    BuildCommand c = new BuildCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "build",
+                lines(
+                    "Write a bootable disk image (GPT, UEFI) from one YAML spec.",
+                    "The root tree is layered from its sources (rootfs tars, directories, .deb",
+                    "packages); an EFI system partition gets systemd-boot, the kernel and the",
+                    "initrd; the root partition (ext4, or squashfs read-only) gets /etc/fstab by",
+                    "PARTUUID. No root, mounts or loop devices needed; the same spec, seed and",
+                    "inputs give the same bytes. A jimg disk spec is valid here too.",
+                    "Schema: docs/build-spec.md."),
+                lines(
+                    "",
+                    "Example spec (demo.yaml):",
+                    "  seed: demo",
+                    "  root:",
+                    "    sources: [rootfs.tar, overlay/]",
+                    "    filesystem: ext4",
+                    "  boot:",
+                    "    loader: systemd-boot        # from the root tree, or a .deb / .efi path",
+                    "    cmdline: console=ttyS0",
+                    "  hostname: demo",
+                    "",
+                    "Examples:",
+                    "  jimg build demo.yaml demo.img",
+                    "  jimg build demo.yaml demo.qcow2 --format qcow2",
+                    "  qemu-system-x86_64 -machine q35 -m 1G -bios /usr/share/ovmf/OVMF.fd \\",
+                    "    -drive file=demo.img,format=raw,if=virtio -nographic"))
+            .add(DiskOutputOptions.args())
+            .add(
+                positional(
+                    "0",
+                    "SPEC.yaml",
+                    Path.class,
+                    "The build spec; relative paths in it are relative to its directory."),
+                positional("1", "IMAGE", Path.class, "The disk image to write."),
+                option(
+                    "TIME",
+                    "The build time: @SECONDS since 1970 or ISO-8601 UTC. Overrides"
+                        + " SOURCE_DATE_EPOCH.",
+                    "--time"),
+                flag("Give every entry of the sources owner 0:0.", "--root-owner"),
+                flag("Print nothing on success.", "-q", "--quiet"))
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    DiskOutputOptions output = DiskOutputOptions.of(pr);
+    Path specFile = pr.matchedPositionalValue(0, null);
+    Path image = pr.matchedPositionalValue(1, null);
+    boolean rootOwner = pr.matchedOptionValue("--root-owner", false);
+    boolean quiet = pr.matchedOptionValue("--quiet", false);
     OutputFormat out = output.outputFormat();
-    Optional<Timestamp> at = MkfsCommand.parseTime(time);
+    Optional<Timestamp> at = MkfsCommand.parseTime(pr.matchedOptionValue("--time", null));
     SystemImage build =
         SystemImage.of(SystemSpecParser.parse(specFile))
             .stdin(parent.stdin())

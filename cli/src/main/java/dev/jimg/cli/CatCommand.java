@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.positional;
+import static dev.jimg.cli.Specs.positionals;
+
 import dev.jimg.core.JimgException;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.tree.Entry;
@@ -15,53 +19,62 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jimg cat}: writes the contents of files inside a source (an image, a tar, a directory, a
  * .deb) to standard output, byte for byte, following symbolic links inside the source's tree.
  */
-@Command(
-    name = "cat",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Write files inside a source to standard output.",
-      "The files' bytes go out unchanged, in the order given.",
-      "PATHs are inside the source's tree ('/etc/os-release' and 'etc/os-release' are the same);"
-          + " symbolic links are followed inside the tree, never on the host. Every PATH is"
-          + " checked before anything is written."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg cat root.img /etc/os-release",
-      "  jimg cat usr.sqfs /usr/lib/os-release | grep VERSION",
-      "  jimg cat disk.img 1/EFI/BOOT/BOOTX64.EFI > bootx64.efi"
-    })
 final class CatCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Parameters(
-      index = "0",
-      paramLabel = "SOURCE",
-      description = "An image, a directory, a tar file or .deb, or '-' (a tar on standard input).")
-  private String source;
+  private CatCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Parameters(index = "1..*", arity = "1..*", paramLabel = "PATH", description = "Files to write.")
-  private List<String> paths;
+  /** The command line of {@code jimg cat}. */
+  static CommandSpec spec(JimgCommand parent) {
+    CatCommand c = new CatCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "cat",
+                lines(
+                    "Write files inside a source to standard output.",
+                    "The files' bytes go out unchanged, in the order given.",
+                    "PATHs are inside the source's tree ('/etc/os-release' and 'etc/os-release' are"
+                        + " the same); symbolic links are followed inside the tree, never on the"
+                        + " host. Every PATH is checked before anything is written."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg cat root.img /etc/os-release",
+                    "  jimg cat usr.sqfs /usr/lib/os-release | grep VERSION",
+                    "  jimg cat disk.img 1/EFI/BOOT/BOOTX64.EFI > bootx64.efi"))
+            .add(
+                positional(
+                    "0",
+                    "SOURCE",
+                    String.class,
+                    "An image, a directory, a tar file or .deb, or '-' (a tar on standard input)."),
+                positionals("1..*", "1..*", "PATH", "Files to write."))
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    String source = pr.matchedPositionalValue(0, null);
+    List<String> paths = pr.matchedPositionalValue(1, List.of());
     try (LayeredSources layered =
         LayeredSources.open(List.of(source), parent.stdin(), SourceOptions.defaults(), false)) {
       FileTree tree = layered.tree();
       List<Entry> files = new ArrayList<>(paths.size());
       for (String path : paths) {
-        files.add(regularFile(tree, path));
+        files.add(regularFile(source, tree, path));
       }
       OutputStream out = parent.stdout();
       for (Entry file : files) {
@@ -75,7 +88,7 @@ final class CatCommand implements Callable<Integer> {
   }
 
   /** The regular file {@code path} names in the tree, links followed; else an error saying why. */
-  private Entry regularFile(FileTree tree, String path) throws JimgException {
+  private static Entry regularFile(String source, FileTree tree, String path) throws JimgException {
     String relative = path.replaceFirst("^/+", "");
     ImagePath p;
     try {

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -33,6 +34,9 @@ public final class Cli {
 
   /** The verbs that build an image, so derive identities from a seed. */
   private static final List<String> BUILDING_VERBS = List.of("mkfs", "disk", "build");
+
+  /** Every verb, in the order the help lists them: jimg's, then picocli's {@code help}. */
+  static final List<String> ALL_VERBS = allVerbs();
 
   private Cli() {}
 
@@ -82,9 +86,10 @@ public final class Cli {
     if (verb != null && BUILDING_VERBS.contains(verb)) {
       preloadIdentities();
     }
-    CommandLine cl = new CommandLine(new JimgCommand(stdin, stdout, env, terminal));
-    for (Class<?> verbClass : verbsFor(args)) {
-      cl.addSubcommand(verbClass);
+    JimgCommand top = new JimgCommand(stdin, stdout, env, terminal);
+    CommandLine cl = new CommandLine(JimgCommand.spec(top));
+    for (String name : verbsFor(args)) {
+      cl.addSubcommand(name, JimgCommand.verb(name, top));
     }
     CommandLine mkfs = cl.getSubcommands().get("mkfs");
     if (mkfs != null) {
@@ -123,10 +128,15 @@ public final class Cli {
    * @argfile}, an unknown word, after {@code --}), so that usage, suggestions and errors are as if
    * every verb were there.
    */
-  static List<Class<?>> verbsFor(String[] args) {
+  static List<String> verbsFor(String[] args) {
     String verb = namedVerb(args);
-    int i = verb == null ? -1 : JimgCommand.VERB_NAMES.indexOf(verb);
-    return i >= 0 ? List.of(JimgCommand.VERBS.get(i)) : JimgCommand.VERBS;
+    return verb != null && JimgCommand.VERB_NAMES.contains(verb) ? List.of(verb) : ALL_VERBS;
+  }
+
+  private static List<String> allVerbs() {
+    List<String> all = new ArrayList<>(JimgCommand.VERB_NAMES);
+    all.add("help");
+    return List.copyOf(all);
   }
 
   /** The first word of {@code args} but {@code --debug}: the verb if it is one; null if none. */

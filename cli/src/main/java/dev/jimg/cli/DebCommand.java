@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.lines;
+
 import dev.jimg.deb.DebListing;
 import dev.jimg.deb.DebPackage;
 import java.io.IOException;
@@ -8,28 +10,35 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
 
 /** {@code jimg deb}: looks into Debian packages without dpkg. */
-@Command(
-    name = "deb",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    synopsisSubcommandLabel = "COMMAND",
-    subcommands = {DebCommand.Info.class, DebCommand.Contents.class},
-    description = {"Look into .deb packages (no dpkg needed)."},
-    footer = {
-      "",
-      "Examples:",
-      "  jimg deb info hello_2.10-3_amd64.deb",
-      "  jimg deb contents hello_2.10-3_amd64.deb"
-    })
 final class DebCommand implements Callable<Integer> {
-  @Spec private CommandSpec spec;
+  private CommandSpec spec;
+
+  private DebCommand() {}
+
+  /** The command line of {@code jimg deb}, with its verbs {@code info} and {@code contents}. */
+  static CommandSpec spec() {
+    DebCommand c = new DebCommand();
+    c.spec =
+        Specs.command(
+                c,
+                "deb",
+                lines("Look into .deb packages (no dpkg needed)."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg deb info hello_2.10-3_amd64.deb",
+                    "  jimg deb contents hello_2.10-3_amd64.deb"))
+            .build();
+    c.spec.usageMessage().synopsisSubcommandLabel("COMMAND");
+    c.spec.addSubcommand("info", new CommandLine(Info.spec()));
+    c.spec.addSubcommand("contents", new CommandLine(Contents.spec()));
+    return c.spec;
+  }
 
   /** {@code jimg deb} without a verb: usage on standard error, exit 2. */
   @Override
@@ -39,49 +48,68 @@ final class DebCommand implements Callable<Integer> {
   }
 
   /** {@code jimg deb info}: like {@code dpkg-deb --info}. */
-  @Command(
-      name = "info",
-      addMethodSubcommands = false,
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = {
-        "Show a package's format, sizes, control files (with '*' for maintainer scripts and"
-            + " their interpreter) and control fields, as dpkg-deb --info does."
-      })
   static final class Info implements Callable<Integer> {
-    @Spec private CommandSpec spec;
+    private CommandSpec spec;
 
-    @Parameters(arity = "1", paramLabel = "PKG.deb", description = "A Debian binary package.")
-    private Path deb;
+    private Info() {}
+
+    static CommandSpec spec() {
+      Info c = new Info();
+      c.spec =
+          Specs.command(
+                  c,
+                  "info",
+                  lines(
+                      "Show a package's format, sizes, control files (with '*' for maintainer"
+                          + " scripts and their interpreter) and control fields, as dpkg-deb"
+                          + " --info does."),
+                  lines())
+              .add(packageParameter())
+              .build();
+      return c.spec;
+    }
 
     @Override
     public Integer call() throws IOException {
-      print(spec, DebListing.info(DebPackage.open(deb)));
+      print(spec, DebListing.info(DebPackage.open(packagePath(spec))));
       return Cli.EXIT_OK;
     }
   }
 
   /** {@code jimg deb contents}: like {@code dpkg-deb --contents}. */
-  @Command(
-      name = "contents",
-      addMethodSubcommands = false,
-      mixinStandardHelpOptions = true,
-      versionProvider = VersionProvider.class,
-      description = {
-        "List a package's data archive in archive order, as dpkg-deb --contents does"
-            + " (times in UTC)."
-      })
   static final class Contents implements Callable<Integer> {
-    @Spec private CommandSpec spec;
+    private CommandSpec spec;
 
-    @Parameters(arity = "1", paramLabel = "PKG.deb", description = "A Debian binary package.")
-    private Path deb;
+    private Contents() {}
+
+    static CommandSpec spec() {
+      Contents c = new Contents();
+      c.spec =
+          Specs.command(
+                  c,
+                  "contents",
+                  lines(
+                      "List a package's data archive in archive order, as dpkg-deb --contents"
+                          + " does (times in UTC)."),
+                  lines())
+              .add(packageParameter())
+              .build();
+      return c.spec;
+    }
 
     @Override
     public Integer call() throws IOException {
-      print(spec, DebListing.contents(DebPackage.open(deb).dataMembers()));
+      print(spec, DebListing.contents(DebPackage.open(packagePath(spec)).dataMembers()));
       return Cli.EXIT_OK;
     }
+  }
+
+  private static PositionalParamSpec packageParameter() {
+    return Specs.positional("0", "PKG.deb", Path.class, "A Debian binary package.");
+  }
+
+  private static Path packagePath(CommandSpec spec) {
+    return spec.commandLine().getParseResult().matchedPositionalValue(0, null);
   }
 
   private static void print(CommandSpec spec, List<String> lines) {

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.flag;
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.option;
+import static dev.jimg.cli.Specs.positional;
+
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
 import dev.jimg.core.tree.TreeDiff;
@@ -11,47 +16,20 @@ import dev.jimg.deb.LayeredSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jimg diff}: compares the trees of two sources (images, directories, tars, .debs) entry by
  * entry, as {@link TreeDiff} does, and exits as {@code diff} does: 0 when they are the same, 1 when
  * they differ, 2 when a source cannot be read or the command line is wrong.
  */
-@Command(
-    name = "diff",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Compare the trees of two sources, entry by entry.",
-      "Compared: type, mode, owner, mtime, size, content (byte for byte), symlink target, device"
-          + " numbers, xattrs and hard-link groups.",
-      "One line per difference, in path order:",
-      "  - PATH            only in LEFT (a directory counts what lies below it)",
-      "  + PATH            only in RIGHT",
-      "  ~ PATH  FIELD LEFT -> RIGHT; ...",
-      "Exit codes: 0 the same, 1 different, 2 a source cannot be read or bad usage (as diff)."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg diff build1/root.img build2/root.img",
-      "  jimg diff rootfs.tar root.img",
-      "  jimg diff --time-resolution s --ignore xattrs rootfs/ usr.sqfs",
-      "  jimg diff --ignore mode,owner,mtime esp/ esp.img"
-    })
 final class DiffCommand implements Callable<Integer> {
   /** The sources differ. */
   static final int EXIT_DIFFERENT = 1;
@@ -59,50 +37,85 @@ final class DiffCommand implements Callable<Integer> {
   /** A source cannot be read (diff's "trouble"). */
   static final int EXIT_TROUBLE = 2;
 
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
-
-  @Option(
-      names = "--ignore",
-      split = ",",
-      paramLabel = "FIELD",
-      description =
-          "Fields not to compare, comma-separated: type, mode, owner, mtime, size, content,"
-              + " target, device, xattrs, links.")
-  private List<Field> ignore = new ArrayList<>();
-
-  @Option(
-      names = "--time-resolution",
-      paramLabel = "UNIT",
-      description =
-          "Compare mtimes truncated to ns (default), us, ms, s or 2s: squashfs keeps seconds, FAT"
-              + " two seconds.")
-  private String timeResolution = "ns";
-
-  @Option(
-      names = "--json",
-      description =
-          "JSON Lines: one object per difference (path, status: only_left, only_right or changed;"
-              + " below; changes: [{field, left, right}]).")
+  // what the command line gave (read when the command runs)
+  private List<Field> ignore;
+  private String timeResolution;
   private boolean json;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print nothing; only the exit code tells.")
   private boolean quiet;
-
-  @Parameters(
-      index = "0",
-      paramLabel = "LEFT",
-      description = "A source: an image, a directory, a tar file or .deb, or '-' (a tar on stdin).")
   private String left;
-
-  @Parameters(index = "1", paramLabel = "RIGHT", description = "The source to compare it with.")
   private String right;
+
+  private DiffCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
+
+  /** The command line of {@code jimg diff}. */
+  static CommandSpec spec(JimgCommand parent) {
+    DiffCommand c = new DiffCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "diff",
+                lines(
+                    "Compare the trees of two sources, entry by entry.",
+                    "Compared: type, mode, owner, mtime, size, content (byte for byte), symlink"
+                        + " target, device numbers, xattrs and hard-link groups.",
+                    "One line per difference, in path order:",
+                    "  - PATH            only in LEFT (a directory counts what lies below it)",
+                    "  + PATH            only in RIGHT",
+                    "  ~ PATH  FIELD LEFT -> RIGHT; ...",
+                    "Exit codes: 0 the same, 1 different, 2 a source cannot be read or bad usage (as"
+                        + " diff)."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg diff build1/root.img build2/root.img",
+                    "  jimg diff rootfs.tar root.img",
+                    "  jimg diff --time-resolution s --ignore xattrs rootfs/ usr.sqfs",
+                    "  jimg diff --ignore mode,owner,mtime esp/ esp.img"))
+            .add(
+                OptionSpec.builder("--ignore")
+                    .splitRegex(",")
+                    .paramLabel("FIELD")
+                    .type(List.class)
+                    .auxiliaryTypes(Field.class)
+                    .description(
+                        "Fields not to compare, comma-separated: type, mode, owner, mtime, size,"
+                            + " content, target, device, xattrs, links.")
+                    .build(),
+                option(
+                    "UNIT",
+                    "Compare mtimes truncated to ns (default), us, ms, s or 2s: squashfs keeps"
+                        + " seconds, FAT two seconds.",
+                    "--time-resolution"),
+                flag(
+                    "JSON Lines: one object per difference (path, status: only_left, only_right or"
+                        + " changed; below; changes: [{field, left, right}]).",
+                    "--json"),
+                flag("Print nothing; only the exit code tells.", "-q", "--quiet"),
+                positional(
+                    "0",
+                    "LEFT",
+                    String.class,
+                    "A source: an image, a directory, a tar file or .deb, or '-' (a tar on"
+                        + " stdin)."),
+                positional("1", "RIGHT", String.class, "The source to compare it with."))
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    ignore = pr.matchedOptionValue("--ignore", List.of());
+    timeResolution = pr.matchedOptionValue("--time-resolution", "ns");
+    json = pr.matchedOptionValue("--json", false);
+    quiet = pr.matchedOptionValue("--quiet", false);
+    left = pr.matchedPositionalValue(0, null);
+    right = pr.matchedPositionalValue(1, null);
     long resolution = resolutionNanos();
     if (left.equals("-") && right.equals("-")) {
       throw new ParameterException(spec.commandLine(), "only one of LEFT and RIGHT can be '-'");

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.positional;
+
 import dev.jimg.core.Sizes;
 import dev.jimg.partition.DiskImage;
 import dev.jimg.partition.DiskLayout;
@@ -11,51 +14,56 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
 /** {@code jimg disk}: a partitioned disk image from a YAML spec. */
-@Command(
-    name = "disk",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Write a partitioned disk image (GPT or MBR) described by a YAML spec.",
-      "Partitions are filled with filesystems from sources or with raw content",
-      "files; blobs go at byte offsets. The same spec and seed give the same bytes.",
-      "Schema: docs/disk-spec.md."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg disk disk.img --spec disk.yaml",
-      "  jimg disk disk.vhd --spec disk.yaml --format vhd --seed my-board"
-    })
 final class DiskCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
+  private DiskCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Mixin private DiskOutputOptions output;
-
-  @Parameters(index = "0", paramLabel = "IMAGE", description = "The disk image to write.")
-  private Path image;
-
-  @Option(
-      names = "--spec",
-      required = true,
-      paramLabel = "SPEC.yaml",
-      description = "The disk spec; relative paths in it are relative to its directory.")
-  private Path specFile;
+  /** The command line of {@code jimg disk}. */
+  static CommandSpec spec(JimgCommand parent) {
+    DiskCommand c = new DiskCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "disk",
+                lines(
+                    "Write a partitioned disk image (GPT or MBR) described by a YAML spec.",
+                    "Partitions are filled with filesystems from sources or with raw content",
+                    "files; blobs go at byte offsets. The same spec and seed give the same bytes.",
+                    "Schema: docs/disk-spec.md."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg disk disk.img --spec disk.yaml",
+                    "  jimg disk disk.vhd --spec disk.yaml --format vhd --seed my-board"))
+            .add(DiskOutputOptions.args())
+            .add(
+                positional("0", "IMAGE", Path.class, "The disk image to write."),
+                OptionSpec.builder("--spec")
+                    .required(true)
+                    .paramLabel("SPEC.yaml")
+                    .type(Path.class)
+                    .description(
+                        "The disk spec; relative paths in it are relative to its directory.")
+                    .build())
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    DiskOutputOptions output = DiskOutputOptions.of(pr);
+    Path image = pr.matchedPositionalValue(0, null);
+    Path specFile = pr.matchedOptionValue("--spec", null);
     OutputFormat out = output.outputFormat();
     DiskImage disk =
         DiskImage.of(DiskSpecParser.parse(specFile))

@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.flag;
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.option;
+
 import dev.jimg.core.io.HostTreeWriter;
 import dev.jimg.core.io.HostTreeWriter.Owners;
 import dev.jimg.core.progress.ProgressListener;
@@ -11,77 +15,82 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jimg extract}: writes the tree the layered sources make into a new host directory, as
  * {@code tar -x} would, without mount or root (see {@link HostTreeWriter}).
  */
-@Command(
-    name = "extract",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Write the tree that the sources make into a new directory, as tar -x would.",
-      "Sources are layered left to right, as in 'jimg ls'. DIR gets files (holes kept),"
-          + " directories, symlinks and hard links with their modes, mtimes and user.* xattrs;"
-          + " owners too when run as root, as tar -x does.",
-      "DIR must not exist or be empty; the tree is written beside it and renamed into place when"
-          + " complete. A JVM cannot make device nodes, fifos or sockets, nor set xattrs outside"
-          + " user.*: devices and the like are refused unless --unsupported skip; such xattrs are"
-          + " left out with a warning. Times are exact from 1970 to 2262; before 1970 to the"
-          + " second, symlinks' to the microsecond (a warning names them)."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg extract root.img rootfs/",
-      "  jimg extract --unsupported skip base.tar *.deb rootfs/",
-      "  jimg extract disk.img parts/        (partitions as parts/1, parts/2, ...)"
-    })
 final class ExtractCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
+  private ExtractCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Option(
-      names = "--unsupported",
-      paramLabel = "POLICY",
-      description =
-          "Devices, fifos and sockets: error (default; all are listed before anything is"
-              + " written) or skip.")
-  private String unsupported = "error";
-
-  @Option(
-      names = "--owners",
-      paramLabel = "WHEN",
-      description =
-          "Set the tree's owners: auto (default: when run as root), keep (always) or skip.")
-  private String owners = "auto";
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print nothing on success.")
-  private boolean quiet;
-
-  @Mixin private LayeringOptions layering;
-
-  @Parameters(
-      arity = "2..*",
-      paramLabel = "SOURCE... DIR",
-      hideParamSyntax = true,
-      description = "Sources (as in 'jimg ls'), then the directory to create.")
-  private List<String> args;
+  /** The command line of {@code jimg extract}. */
+  static CommandSpec spec(JimgCommand parent) {
+    ExtractCommand c = new ExtractCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "extract",
+                lines(
+                    "Write the tree that the sources make into a new directory, as tar -x would.",
+                    "Sources are layered left to right, as in 'jimg ls'. DIR gets files (holes"
+                        + " kept), directories, symlinks and hard links with their modes, mtimes"
+                        + " and user.* xattrs; owners too when run as root, as tar -x does.",
+                    "DIR must not exist or be empty; the tree is written beside it and renamed into"
+                        + " place when complete. A JVM cannot make device nodes, fifos or sockets,"
+                        + " nor set xattrs outside user.*: devices and the like are refused unless"
+                        + " --unsupported skip; such xattrs are left out with a warning. Times are"
+                        + " exact from 1970 to 2262; before 1970 to the second, symlinks' to the"
+                        + " microsecond (a warning names them)."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg extract root.img rootfs/",
+                    "  jimg extract --unsupported skip base.tar *.deb rootfs/",
+                    "  jimg extract disk.img parts/        (partitions as parts/1, parts/2, ...)"))
+            .add(
+                option(
+                    "POLICY",
+                    "Devices, fifos and sockets: error (default; all are listed before anything is"
+                        + " written) or skip.",
+                    "--unsupported"),
+                option(
+                    "WHEN",
+                    "Set the tree's owners: auto (default: when run as root), keep (always) or"
+                        + " skip.",
+                    "--owners"),
+                flag("Print nothing on success.", "-q", "--quiet"))
+            .add(LayeringOptions.args())
+            .add(
+                PositionalParamSpec.builder()
+                    .index("0..*")
+                    .arity("2..*")
+                    .required(true)
+                    .paramLabel("SOURCE... DIR")
+                    .hideParamSyntax(true)
+                    .type(List.class)
+                    .auxiliaryTypes(String.class)
+                    .description("Sources (as in 'jimg ls'), then the directory to create.")
+                    .build())
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    String unsupported = pr.matchedOptionValue("--unsupported", "error");
+    String owners = pr.matchedOptionValue("--owners", "auto");
+    boolean quiet = pr.matchedOptionValue("--quiet", false);
+    LayeringOptions layering = LayeringOptions.of(pr);
+    List<String> args = pr.matchedPositionalValue(0, List.of());
     boolean skip =
         switch (unsupported.toLowerCase(Locale.ROOT)) {
           case "error" -> false;

@@ -10,31 +10,49 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.ParseResult;
 
 /**
- * The options of every verb that reads layered sources ({@code ls}, {@code mkfs}): a mixin. Sources
- * are layered left to right; a run of .deb packages is unpacked over the tree so far as dpkg would
- * (directory symlinks followed, existing directories kept, file conflicts checked) and the dpkg
- * database is written, so the image knows its packages.
+ * The options of every verb that reads layered sources ({@code ls}, {@code mkfs}, {@code extract}).
+ * Sources are layered left to right; a run of .deb packages is unpacked over the tree so far as
+ * dpkg would (directory symlinks followed, existing directories kept, file conflicts checked) and
+ * the dpkg database is written, so the image knows its packages.
  */
 final class LayeringOptions {
-  @Option(names = "--root-owner", description = "Give every entry owner 0:0.")
-  boolean rootOwner;
+  private final boolean rootOwner;
+  private final boolean replace;
+  private final List<Path> manifests;
 
-  @Option(
-      names = "--replace",
-      description =
-          "Let a later source replace a directory by a file or the reverse (default: an error).")
-  boolean replace;
+  private LayeringOptions(boolean rootOwner, boolean replace, List<Path> manifests) {
+    this.rootOwner = rootOwner;
+    this.replace = replace;
+    this.manifests = manifests;
+  }
 
-  @Option(
-      names = "--manifest",
-      paramLabel = "FILE",
-      description =
+  /** The options, for a verb's command line. */
+  static ArgSpec[] args() {
+    return new ArgSpec[] {
+      Specs.flag("Give every entry owner 0:0.", "--root-owner"),
+      Specs.flag(
+          "Let a later source replace a directory by a file or the reverse (default: an error).",
+          "--replace"),
+      Specs.repeatable(
+          "FILE",
+          Path.class,
           "Apply a manifest after layering: add devices, directories, links; set modes, owners,"
-              + " times, xattrs (see docs/manifest.md). May be repeated; applied in order.")
-  List<Path> manifests = new ArrayList<>();
+              + " times, xattrs (see docs/manifest.md). May be repeated; applied in order.",
+          "--manifest")
+    };
+  }
+
+  /** The options as given on a command line parsed with {@link #args}. */
+  static LayeringOptions of(ParseResult pr) {
+    return new LayeringOptions(
+        pr.matchedOptionValue("--root-owner", false),
+        pr.matchedOptionValue("--replace", false),
+        pr.matchedOptionValue("--manifest", List.of()));
+  }
 
   /** The manifests, parsed before any source is read so that a mistake in one fails at once. */
   private List<Manifest> parsed;

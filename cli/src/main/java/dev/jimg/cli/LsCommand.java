@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.flag;
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.positionals;
+
 import dev.jimg.core.Sizes;
 import dev.jimg.core.source.Source;
 import dev.jimg.deb.LayeredSources;
@@ -10,59 +14,63 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /** {@code jimg ls}: lists the tree that one or more layered sources make. */
-@Command(
-    name = "ls",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "List the entries of the tree that the sources make.",
-      "Sources are layered left to right (later ones win); entries come one a line in path order:",
-      "  TYPE MODE UID:GID SIZE MTIME PATH [-> TARGET | link to PATH | MAJOR,MINOR]",
-      "TYPE is the ls -l letter (h: hard link), MODE four octal digits, MTIME ISO-8601 UTC; bytes"
-          + " of names that are not UTF-8 show as \\xNN."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg ls testdata/examples/rootfs.tar",
-      "  jimg ls --xattrs base.tar.zst overlay-dir/",
-      "  tar -cf - -C dir . | jimg ls --json - | jq -r .path"
-    })
 final class LsCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
+  private LsCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Option(
-      names = "--json",
-      description =
-          "JSON Lines: one object per entry (path, type, mode, uid, gid, size, mtime,"
-              + " mtime_seconds, mtime_nanos; target, link, major/minor, xattrs where they apply).")
-  private boolean json;
-
-  @Option(names = "--xattrs", description = "Show extended attributes, one line each.")
-  private boolean xattrs;
-
-  @Mixin private LayeringOptions layering;
-
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "SOURCE",
-      description = "A directory, a tar file (compressed or not) or '-' (a tar on standard input).")
-  private List<String> sources;
+  /** The command line of {@code jimg ls}. */
+  static CommandSpec spec(JimgCommand parent) {
+    LsCommand c = new LsCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "ls",
+                lines(
+                    "List the entries of the tree that the sources make.",
+                    "Sources are layered left to right (later ones win); entries come one a line in"
+                        + " path order:",
+                    "  TYPE MODE UID:GID SIZE MTIME PATH [-> TARGET | link to PATH | MAJOR,MINOR]",
+                    "TYPE is the ls -l letter (h: hard link), MODE four octal digits, MTIME ISO-8601"
+                        + " UTC; bytes of names that are not UTF-8 show as \\xNN."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg ls testdata/examples/rootfs.tar",
+                    "  jimg ls --xattrs base.tar.zst overlay-dir/",
+                    "  tar -cf - -C dir . | jimg ls --json - | jq -r .path"))
+            .add(
+                flag(
+                    "JSON Lines: one object per entry (path, type, mode, uid, gid, size, mtime,"
+                        + " mtime_seconds, mtime_nanos; target, link, major/minor, xattrs where they"
+                        + " apply).",
+                    "--json"),
+                flag("Show extended attributes, one line each.", "--xattrs"))
+            .add(LayeringOptions.args())
+            .add(
+                positionals(
+                    "0..*",
+                    "1..*",
+                    "SOURCE",
+                    "A directory, a tar file (compressed or not) or '-' (a tar on standard input)."))
+            .build();
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    boolean json = pr.matchedOptionValue("--json", false);
+    boolean xattrs = pr.matchedOptionValue("--xattrs", false);
+    LayeringOptions layering = LayeringOptions.of(pr);
+    List<String> sources = pr.matchedPositionalValue(0, List.of());
     TreeListing listing =
         new TreeListing(json ? TreeListing.Format.JSON : TreeListing.Format.TEXT, xattrs);
     PrintWriter out = spec.commandLine().getOut();

@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import static dev.jimg.cli.Specs.flag;
+import static dev.jimg.cli.Specs.lines;
+import static dev.jimg.cli.Specs.option;
+import static dev.jimg.cli.Specs.positionals;
+
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.io.AtomicOutput;
@@ -31,16 +36,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 import picocli.CommandLine.IHelpSectionRenderer;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.ParseResult;
 
 /**
  * {@code jimg mkfs TYPE IMAGE SOURCE...}: writes one filesystem image from layered sources through
@@ -48,71 +48,75 @@ import picocli.CommandLine.Spec;
  * {@code --label root}, {@code --no-journal}) are passed to it by name; the options below are
  * common to every format.
  */
-@Command(
-    name = "mkfs",
-    addMethodSubcommands = false,
-    mixinStandardHelpOptions = true,
-    versionProvider = VersionProvider.class,
-    description = {
-      "Write a filesystem image of TYPE from the tree that the sources make (layered left to"
-          + " right, as in 'jimg ls').",
-      "Format options are given as --NAME VALUE or --NAME=VALUE (a flag alone means true); 'jimg"
-          + " mkfs --help' lists them for every installed type. The image is written to a"
-          + " temporary file beside IMAGE and renamed into place only when complete.",
-      "Times: --time, else SOURCE_DATE_EPOCH (newer times are clamped to it), else the newest"
-          + " time in the input. Identities (UUIDs, volume ids, hash seeds) come from --seed, else"
-          + " from a hash of the input's metadata and the options."
-    },
-    footer = {
-      "",
-      "Examples:",
-      "  jimg mkfs ext4 root.img rootfs.tar",
-      "  jimg mkfs ext4 --size 2G --label root --seed demo root.img base.tar overlay/",
-      "  SOURCE_DATE_EPOCH=1704067200 jimg mkfs squashfs --compression xz usr.sqfs usr/",
-      "  jimg mkfs fat --label ESP esp.img boot/"
-    },
-    sortOptions = false)
 final class MkfsCommand implements Callable<Integer> {
-  @ParentCommand private JimgCommand parent;
+  private final JimgCommand parent;
+  private CommandSpec spec;
 
-  @Spec private CommandSpec spec;
+  private MkfsCommand(JimgCommand parent) {
+    this.parent = parent;
+  }
 
-  @Option(
-      names = "--seed",
-      paramLabel = "SEED",
-      description =
-          "Derive every identity from SEED (a UUID is taken as its 16 bytes, as systemd-repart"
-              + " does; any other text as its UTF-8 bytes).")
-  private String seed;
-
-  @Option(
-      names = "--time",
-      paramLabel = "TIME",
-      description =
-          "The build time: @SECONDS since 1970 or ISO-8601 UTC (2024-01-01T00:00:00Z). Newer"
-              + " times in the input are clamped to it. Overrides SOURCE_DATE_EPOCH.")
-  private String time;
-
-  @Mixin private LayeringOptions layering;
-
-  @Option(
-      names = {"-q", "--quiet"},
-      description = "Print nothing on success.")
-  private boolean quiet;
-
-  @Parameters(
-      arity = "1..*",
-      paramLabel = "TYPE IMAGE SOURCE",
-      description = {
-        "TYPE: the filesystem (ext4, ext3, ext2, squashfs, fat: those installed).",
-        "IMAGE: the file to write (replaced if it exists).",
-        "SOURCE: a directory, a tar file (compressed or not), a .deb or '-' (tar on standard"
-            + " input); several are layered."
-      })
-  private List<String> words;
+  /** The command line of {@code jimg mkfs}. */
+  static CommandSpec spec(JimgCommand parent) {
+    MkfsCommand c = new MkfsCommand(parent);
+    c.spec =
+        Specs.command(
+                c,
+                "mkfs",
+                lines(
+                    "Write a filesystem image of TYPE from the tree that the sources make (layered"
+                        + " left to right, as in 'jimg ls').",
+                    "Format options are given as --NAME VALUE or --NAME=VALUE (a flag alone means"
+                        + " true); 'jimg mkfs --help' lists them for every installed type. The"
+                        + " image is written to a temporary file beside IMAGE and renamed into place"
+                        + " only when complete.",
+                    "Times: --time, else SOURCE_DATE_EPOCH (newer times are clamped to it), else"
+                        + " the newest time in the input. Identities (UUIDs, volume ids, hash"
+                        + " seeds) come from --seed, else from a hash of the input's metadata and"
+                        + " the options."),
+                lines(
+                    "",
+                    "Examples:",
+                    "  jimg mkfs ext4 root.img rootfs.tar",
+                    "  jimg mkfs ext4 --size 2G --label root --seed demo root.img base.tar overlay/",
+                    "  SOURCE_DATE_EPOCH=1704067200 jimg mkfs squashfs --compression xz usr.sqfs"
+                        + " usr/",
+                    "  jimg mkfs fat --label ESP esp.img boot/"))
+            .add(
+                option(
+                    "SEED",
+                    "Derive every identity from SEED (a UUID is taken as its 16 bytes, as"
+                        + " systemd-repart does; any other text as its UTF-8 bytes).",
+                    "--seed"),
+                option(
+                    "TIME",
+                    "The build time: @SECONDS since 1970 or ISO-8601 UTC (2024-01-01T00:00:00Z)."
+                        + " Newer times in the input are clamped to it. Overrides"
+                        + " SOURCE_DATE_EPOCH.",
+                    "--time"))
+            .add(LayeringOptions.args())
+            .add(
+                flag("Print nothing on success.", "-q", "--quiet"),
+                positionals(
+                    "0..*",
+                    "1..*",
+                    "TYPE IMAGE SOURCE",
+                    "TYPE: the filesystem (ext4, ext3, ext2, squashfs, fat: those installed).",
+                    "IMAGE: the file to write (replaced if it exists).",
+                    "SOURCE: a directory, a tar file (compressed or not), a .deb or '-' (tar on"
+                        + " standard input); several are layered."))
+            .build();
+    c.spec.usageMessage().sortOptions(false);
+    return c.spec;
+  }
 
   @Override
   public Integer call() throws IOException {
+    ParseResult pr = spec.commandLine().getParseResult();
+    List<String> words = pr.matchedPositionalValue(0, List.of());
+    String seed = pr.matchedOptionValue("--seed", null);
+    boolean quiet = pr.matchedOptionValue("--quiet", false);
+    LayeringOptions layering = LayeringOptions.of(pr);
     Filesystems filesystems = Filesystems.installed(MkfsCommand.class.getClassLoader());
     String type = words.get(0);
     FilesystemProvider provider = filesystems.provider(type);
@@ -126,7 +130,7 @@ final class MkfsCommand implements Callable<Integer> {
     // every option and the output path are checked before the sources are read, which can take
     // long (a large tar.xz)
     provider.checkOptions(args.formatOptions);
-    Optional<Timestamp> buildTime = parseTime(time);
+    Optional<Timestamp> buildTime = parseTime(pr.matchedOptionValue("--time", null));
     AtomicOutput.checkTarget(image);
 
     PrintWriter out = spec.commandLine().getOut();
@@ -134,7 +138,7 @@ final class MkfsCommand implements Callable<Integer> {
       FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(buildTime, parent.environment(), input);
       FileTree tree = clock.clampTimes(input);
-      Identities identities = identities(tree, type, args.formatOptions);
+      Identities identities = identities(seed, tree, type, args.formatOptions);
       FilesystemWriter writer =
           provider.newWriter(args.formatOptions, new WriteContext(clock, identities));
       long size = writer.plan(tree);
@@ -166,7 +170,8 @@ final class MkfsCommand implements Callable<Integer> {
     return Cli.EXIT_OK;
   }
 
-  private Identities identities(FileTree tree, String type, Map<String, String> options) {
+  private static Identities identities(
+      String seed, FileTree tree, String type, Map<String, String> options) {
     if (seed != null) {
       try {
         return Identities.fromSeed(UUID.fromString(seed));
