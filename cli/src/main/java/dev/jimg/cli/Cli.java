@@ -11,6 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.IParameterExceptionHandler;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -99,23 +102,8 @@ public final class Cli {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.setParameterExceptionHandler(
-        (ex, badArgs) -> {
-          CommandLine cmd = ex.getCommandLine();
-          PrintWriter e = cmd.getErr();
-          e.println("jimg: " + ex.getMessage());
-          UnmatchedArgumentException.printSuggestions(ex, e);
-          e.println(
-              "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
-          e.flush();
-          return EXIT_USAGE;
-        });
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          int code = Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr());
-          // diff exits as diff(1) does: 1 means "different", so a failure is 2
-          return cmd.getCommand() instanceof DiffCommand ? DiffCommand.EXIT_TROUBLE : code;
-        });
+    cl.setParameterExceptionHandler(new UsageErrors());
+    cl.setExecutionExceptionHandler(new CommandFailures(debugFromEnv));
     int code = cl.execute(args);
     out.flush();
     err.flush();
@@ -173,6 +161,41 @@ public final class Cli {
       } catch (RuntimeException ignored) {
         // the build itself reports it where the identities are used
       }
+    }
+  }
+
+  // The handlers below, and any other implementation of a picocli interface, are named classes, not
+  // lambdas: picocli is compiled for Java 5, and a lambda implementing one of its interfaces makes
+  // the CDS dump link that interface early, which keeps it and every picocli class implementing it
+  // out of the archive (22 classes then loaded from the jar at each start).
+
+  /** A wrong command line: the message, suggestions and where to find help; exit 2. */
+  private static final class UsageErrors implements IParameterExceptionHandler {
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
+      CommandLine cmd = ex.getCommandLine();
+      PrintWriter e = cmd.getErr();
+      e.println("jimg: " + ex.getMessage());
+      UnmatchedArgumentException.printSuggestions(ex, e);
+      e.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+      e.flush();
+      return EXIT_USAGE;
+    }
+  }
+
+  /** A command that failed: one line (and the stack trace with --debug), exit 1. */
+  private static final class CommandFailures implements IExecutionExceptionHandler {
+    private final boolean debugFromEnv;
+
+    CommandFailures(boolean debugFromEnv) {
+      this.debugFromEnv = debugFromEnv;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+      int code = Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr());
+      // diff exits as diff(1) does: 1 means "different", so a failure is 2
+      return cmd.getCommand() instanceof DiffCommand ? DiffCommand.EXIT_TROUBLE : code;
     }
   }
 

@@ -36,6 +36,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.IHelpSectionRenderer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.UsageMessageSpec;
@@ -206,18 +207,32 @@ final class MkfsCommand implements Callable<Integer> {
    */
   static void describeFormatsInHelp(CommandLine mkfs) {
     Map<String, IHelpSectionRenderer> sections = mkfs.getHelpSectionMap();
-    IHelpSectionRenderer footer = sections.get(UsageMessageSpec.SECTION_KEY_FOOTER);
-    boolean[] described = {false};
     sections.put(
         UsageMessageSpec.SECTION_KEY_FOOTER,
-        help -> {
-          if (!described[0]) {
-            described[0] = true;
-            describeFormats(help.commandSpec());
-          }
-          return footer.render(help);
-        });
+        new FormatsFooter(sections.get(UsageMessageSpec.SECTION_KEY_FOOTER)));
     mkfs.setHelpSectionMap(sections);
+  }
+
+  /**
+   * The footer, with the formats appended the first time it is shown (a class, not a lambda: see
+   * {@code Cli}'s handlers).
+   */
+  private static final class FormatsFooter implements IHelpSectionRenderer {
+    private final IHelpSectionRenderer footer;
+    private boolean described;
+
+    FormatsFooter(IHelpSectionRenderer footer) {
+      this.footer = footer;
+    }
+
+    @Override
+    public String render(Help help) {
+      if (!described) {
+        described = true;
+        describeFormats(help.commandSpec());
+      }
+      return footer.render(help);
+    }
   }
 
   /** Appends each installed format and its options to the help text. */
