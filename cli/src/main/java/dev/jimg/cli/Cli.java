@@ -114,9 +114,12 @@ public final class Cli {
    * The verbs to add for {@code args}: the one they name, or all of them when they name none, ask
    * for help or a version at the top level, or name one picocli would have to look up (an {@code
    * @argfile}, an unknown word, after {@code --}), so that usage, suggestions and errors are as if
-   * every verb were there.
+   * every verb were there. None for {@code jimg --version} alone, which prints only the version.
    */
   static List<String> verbsFor(String[] args) {
+    if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      return List.of();
+    }
     String verb = namedVerb(args);
     return verb != null && JimgCommand.VERB_NAMES.contains(verb) ? List.of(verb) : ALL_VERBS;
   }

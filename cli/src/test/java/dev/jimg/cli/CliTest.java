@@ -40,10 +40,19 @@ class CliTest {
     assertThat(Cli.verbsFor(new String[] {"--debug", "ls", "x"})).containsExactly("ls");
     for (String[] all :
         new String[][] {
-          {}, {"--help"}, {"-h", "ls"}, {"-V"}, {"help", "mkfs"}, {"lss"}, {"@args"}, {"--", "ls"}
+          {},
+          {"--help"},
+          {"-h", "ls"},
+          {"-V", "ls"},
+          {"help", "mkfs"},
+          {"lss"},
+          {"@args"},
+          {"--", "ls"}
         }) {
       assertThat(Cli.verbsFor(all)).as(String.join(" ", all)).isEqualTo(Cli.ALL_VERBS);
     }
+    assertThat(Cli.verbsFor(new String[] {"--version"})).isEmpty();
+    assertThat(Cli.verbsFor(new String[] {"-V"})).isEmpty();
     assertThat(Cli.ALL_VERBS).hasSize(JimgCommand.VERB_NAMES.size() + 1).endsWith("help");
   }
 
