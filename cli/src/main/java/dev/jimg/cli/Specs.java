@@ -40,11 +40,6 @@ final class Specs {
       this.spec = spec;
     }
 
-    /** The command being built (for settings this class has no method for). */
-    CommandSpec spec() {
-      return spec;
-    }
-
     /** Adds options and positional parameters, in order. */
     Builder add(ArgSpec... args) {
       for (ArgSpec arg : args) {
