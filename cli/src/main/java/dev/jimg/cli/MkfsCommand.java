@@ -122,15 +122,16 @@ final class MkfsCommand implements Callable<Integer> {
     String type = words.get(0);
     FilesystemProvider provider = filesystems.provider(type);
     Arguments args = Arguments.split(words.subList(1, words.size()), provider);
+    // every option and the output path are checked before the sources are read, which can take
+    // long (a large tar.xz); the options first: a mistyped one ("--lable") takes the next word as
+    // its value, and saying so helps more than "missing IMAGE"
+    provider.checkOptions(args.formatOptions);
     if (args.positional.size() < 2) {
       throw new ParameterException(
           spec.commandLine(), "Missing IMAGE or SOURCE: give 'jimg mkfs TYPE IMAGE SOURCE...'");
     }
     Path image = Path.of(args.positional.get(0));
     List<String> sources = args.positional.subList(1, args.positional.size());
-    // every option and the output path are checked before the sources are read, which can take
-    // long (a large tar.xz)
-    provider.checkOptions(args.formatOptions);
     Optional<Timestamp> buildTime = parseTime(pr.matchedOptionValue("--time", null));
     AtomicOutput.checkTarget(image);
 

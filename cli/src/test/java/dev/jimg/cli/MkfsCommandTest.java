@@ -127,6 +127,18 @@ class MkfsCommandTest {
     assertThat(r.err()).contains("blocksize").contains("known options: check, fail-after-write");
   }
 
+  /** A mistyped option that swallows IMAGE as its value is named, rather than IMAGE missed. */
+  @Test
+  void mkfs_unknownOptionTakingTheImage_namesTheOption() {
+    Run r = run("mkfs", "ext4", "--lable", tmp.resolve("o.img").toString(), EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .contains("unknown option 'lable'")
+        .contains("label")
+        .doesNotContain("Missing IMAGE");
+    assertThat(tmp.resolve("o.img")).doesNotExist();
+  }
+
   /**
    * A malformed value fails before any source is read: the source here does not exist, and the
    * message is about the option, not about the source.
