@@ -32,6 +32,7 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -346,10 +347,15 @@ public final class HostTreeWriter {
 
   /**
    * The files and symbolic links of one {@link #write}, each made by whichever thread takes it
-   * next, in path order. The outcome is the same as one thread's: when an entry fails, the threads
-   * still make every entry before it but take none after it, so the error thrown is the first in
-   * path order whatever the timing. Progress is reported from the calling thread, which writes
-   * files too.
+   * next. The threads take whole directories (every file and link with the same parent, in path
+   * order), directories in the order of their first entry: a file is created under its directory's
+   * lock, so two threads making files in one directory mostly wait for each other, and the kernel
+   * spins while it waits (with files taken one at a time, a profile of the minbase packages showed
+   * more CPU spinning on that lock than creating files).
+   *
+   * <p>The outcome is the same as one thread's: when an entry fails, the threads still make every
+   * entry before it in path order but none after it, so the error thrown is the first in path order
+   * whatever the timing. Progress is reported from the calling thread, which writes files too.
    */
   private final class FileWrites {
     private final List<Map.Entry<ImagePath, Entry>> work;
@@ -358,6 +364,14 @@ public final class HostTreeWriter {
     private final ProgressListener progress;
     private final long total;
     private final AtomicBoolean stop;
+
+    /**
+     * Indexes into {@link #work}, directory by directory; directory k is
+     * order[start[k]..start[k+1]).
+     */
+    private final int[] order;
+
+    private final int[] start;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger firstFailed = new AtomicInteger(Integer.MAX_VALUE);
     private final AtomicLong written = new AtomicLong();
@@ -375,12 +389,32 @@ public final class HostTreeWriter {
       this.progress = progress;
       this.total = total;
       this.stop = stop;
+      // each directory's entries, directories in the order of their first entry
+      Map<ImagePath, List<Integer>> byParent = new LinkedHashMap<>();
+      for (int i = 0; i < work.size(); i++) {
+        byParent.computeIfAbsent(work.get(i).getKey().parent(), k -> new ArrayList<>()).add(i);
+      }
+      order = new int[work.size()];
+      start = new int[byParent.size() + 1];
+      int at = 0;
+      int k = 0;
+      for (List<Integer> entries : byParent.values()) {
+        start[k++] = at;
+        for (int i : entries) {
+          order[at++] = i;
+        }
+      }
+      start[k] = at;
+    }
+
+    private int directories() {
+      return start.length - 1;
     }
 
     /** Makes every entry; adds what was dropped or inexact to the lists; returns the count. */
     long run(List<String> dropped, List<ImagePath> inexact) throws IOException {
       progress.onProgress(ProgressEvent.bytes(PHASE, 0, total));
-      int n = Math.max(1, Math.min(WRITE_THREADS, work.size() / 64));
+      int n = Math.max(1, Math.min(WRITE_THREADS, Math.min(directories(), work.size() / 64)));
       Worker[] workers = new Worker[n];
       Thread[] threads = new Thread[n];
       for (int k = 0; k < n; k++) {
@@ -440,20 +474,30 @@ public final class HostTreeWriter {
 
       @Override
       public void run() {
+        // a thread whose entry failed goes on with the directories before that entry, so that
+        // every entry before the first failure is made whichever thread fails first
         while (true) {
-          int i = next.getAndIncrement();
-          if (i >= work.size() || i > firstFailed.get()) {
+          int d = next.getAndIncrement();
+          if (d >= directories() || order[start[d]] > firstFailed.get()) {
             return;
           }
-          try {
-            checkStop(stop);
-            make(work.get(i));
-            made++;
-          } catch (Throwable e) {
-            failure = e;
-            failedAt = i;
-            firstFailed.accumulateAndGet(i, Math::min);
-            return;
+          for (int at = start[d]; at < start[d + 1]; at++) {
+            int i = order[at];
+            if (i > firstFailed.get()) {
+              break;
+            }
+            try {
+              checkStop(stop);
+              make(work.get(i));
+              made++;
+            } catch (Throwable e) {
+              if (i < failedAt) {
+                failure = e;
+                failedAt = i;
+              }
+              firstFailed.accumulateAndGet(i, Math::min);
+              break;
+            }
           }
         }
       }

@@ -347,6 +347,32 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_directoriesOnThreads_firstFailureInPathOrderAcrossNestedDirectories()
+      throws IOException {
+    // the threads take whole directories: "a" holds a/f.. and a/z, "a/m" holds a/m/x, which comes
+    // between them in path order. a/z fails at once, a/m/x later: the error is a/m/x's
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, T));
+    b.put(ImagePath.of("a"), Entry.directory(0755, T));
+    b.put(ImagePath.of("a/m"), Entry.directory(0755, T));
+    for (int f = 0; f < 100; f++) {
+      b.put(ImagePath.of(String.format("a/f%03d", f)), Entry.file(0644, T, text("f" + f)));
+      b.put(ImagePath.of(String.format("a/m/%03d", f)), Entry.file(0644, T, text("m" + f)));
+    }
+    b.put(ImagePath.of("a/m/x"), Entry.file(0644, T, shortContent(10, 3, 300)));
+    b.put(ImagePath.of("a/z"), Entry.file(0644, T, shortContent(10, 4, 0)));
+    FileTree bad = b.build();
+    for (int i = 0; i < 3; i++) {
+      Path target = tmp.resolve("nested" + i);
+      assertThatThrownBy(
+              () -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(bad, target))
+          .isInstanceOf(JimgException.class)
+          .hasMessageContaining("a/m/x: content ended after 3 of 10 bytes");
+      assertThat(target).doesNotExist();
+    }
+  }
+
+  @Test
   void write_shutdownWhileWriting_stopsAndLeavesNothingBehind() throws IOException {
     FileTreeBuilder b = new FileTreeBuilder();
     b.put(ImagePath.ROOT, Entry.directory(0755, T));
