@@ -12,18 +12,24 @@
 # peer's tar -x writes it. JVM start-up is included in jimg's time. (Until session 7, when extract
 # did not exist, `jimg ls` stood in: the same unpack without writing the files.)
 #
-# usage: bench/deb-vs-dpkg.sh [DEBDIR] [RUNS]
+# Both write under DEST, tmpfs by default: on a disk filesystem the inodes freed by the round before
+# are skipped by ext4's allocator for a minute or more, which made either side's time swing by 50%
+# (3.0 to 4.5 s for the same jimg build) with whatever had been deleted just before.
+#
+# usage: bench/deb-vs-dpkg.sh [DEBDIR] [RUNS] [DEST]
 #   DEBDIR: a directory of .deb files (default $JIMG_DEB_CORPUS, else /var/tmp/jimg-corpus/debs)
 #   RUNS:   rounds (default 5)
+#   DEST:   where both unpack (default /dev/shm)
 #   JIMG=PATH runs another jimg launcher (e.g. a main checkout's, to compare two builds)
 # Needs dpkg-deb, GNU tar, /usr/bin/time; run as root so that tar keeps owners, as dpkg does.
 set -euo pipefail
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,19p' "$0"; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,23p' "$0"; exit 0; }
 root=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 debdir=$(readlink -f "${1:-${JIMG_DEB_CORPUS:-/var/tmp/jimg-corpus/debs}}")
 runs=${2:-5}
+dest=${3:-/dev/shm}
 jimg=${JIMG:-$root/jimg}
-work=$(mktemp -d /tmp/jimg-bench.XXXXXX)
+work=$(mktemp -d "$dest/jimg-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
 mapfile -t debs < <(find "$debdir" -maxdepth 1 -name '*.deb' | LC_ALL=C sort)
@@ -53,7 +59,7 @@ measure() {
 }
 
 echo "packages: ${#debs[@]} from $debdir ($(du -sh "$debdir" | cut -f1))," \
-  "$(nproc) CPUs, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$(nproc) CPUs, unpacking into $dest ($(stat -f -c %T "$dest")), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 : >"$work/jimg.ms"
 : >"$work/dpkg.ms"
 for ((i = 0; i < runs; i++)); do
