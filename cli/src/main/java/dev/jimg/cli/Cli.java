@@ -104,7 +104,18 @@ public final class Cli {
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.setParameterExceptionHandler(new UsageErrors());
     cl.setExecutionExceptionHandler(new CommandFailures(debugFromEnv));
-    int code = cl.execute(args);
+    int code;
+    try {
+      code = cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // picocli hands Exceptions to CommandFailures but lets Errors through; by now the tree is
+      // unreachable, so there is room to say what happened
+      if (cl.getParseResult() == null) {
+        throw e;
+      }
+      CommandFailures failures = (CommandFailures) cl.getExecutionExceptionHandler();
+      code = failures.report(e, cl.getParseResult());
+    }
     out.flush();
     err.flush();
     return code;
@@ -196,7 +207,17 @@ public final class Cli {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
-      int code = Failures.report(ex, debugFromEnv || debugRequested(parseResult), cmd.getErr());
+      return report(ex, parseResult);
+    }
+
+    /** Reports a failure of the command {@code parseResult} names; returns the exit code. */
+    int report(Throwable t, ParseResult parseResult) {
+      ParseResult last = parseResult;
+      while (last.subcommand() != null) {
+        last = last.subcommand();
+      }
+      CommandLine cmd = last.commandSpec().commandLine();
+      int code = Failures.report(t, debugFromEnv || debugRequested(parseResult), cmd.getErr());
       // diff exits as diff(1) does: 1 means "different", so a failure is 2
       return cmd.getCommand() instanceof DiffCommand ? DiffCommand.EXIT_TROUBLE : code;
     }

@@ -44,6 +44,8 @@ final class Failures {
       text = t.getMessage() == null ? "unexpected end of input" : t.getMessage();
     } else if (t instanceof IOException || t instanceof UnsupportedOperationException) {
       text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    } else if (t instanceof OutOfMemoryError) {
+      text = outOfMemory(t.getMessage(), Runtime.getRuntime().maxMemory());
     } else {
       text =
           "internal error: "
@@ -52,6 +54,21 @@ final class Failures {
               + " (please report it; --debug shows the stack trace)";
     }
     return oneLine(text);
+  }
+
+  /**
+   * The message for an {@link OutOfMemoryError}: not a bug but a heap too small for the tree, since
+   * the tree and the image's plan stay in memory (about 1 KB per entry: 400 MB of heap for an ext4
+   * image of 500,000 files from a tar).
+   */
+  static String outOfMemory(String what, long maxHeap) {
+    String kind = what == null || what.isEmpty() ? "" : " (" + what + ")";
+    return "out of memory"
+        + kind
+        + ": this run could use "
+        + (maxHeap == Long.MAX_VALUE ? "no more" : "at most " + (maxHeap >> 20) + " MiB")
+        + " of Java heap, and the tree takes about 1 KB per entry; give it more with"
+        + " JIMG_JAVA_OPTS=-Xmx<size>, e.g. JIMG_JAVA_OPTS=-Xmx4g";
   }
 
   private static String fileSystemMessage(FileSystemException e) {

@@ -64,6 +64,18 @@ class FailuresTest {
   }
 
   @Test
+  void message_outOfMemory_isNoBug_andSaysHowToGiveMoreHeap() {
+    assertThat(Failures.outOfMemory("Java heap space", 200L << 20))
+        .isEqualTo(
+            "out of memory (Java heap space): this run could use at most 200 MiB of Java heap, and"
+                + " the tree takes about 1 KB per entry; give it more with"
+                + " JIMG_JAVA_OPTS=-Xmx<size>, e.g. JIMG_JAVA_OPTS=-Xmx4g");
+    assertThat(Failures.message(new OutOfMemoryError()))
+        .startsWith("out of memory: this run could use ")
+        .doesNotContain("internal error");
+  }
+
+  @Test
   void report_withoutDebug_printsOneLine() {
     StringWriter sw = new StringWriter();
     int code = Failures.report(new JimgException("bad"), false, new PrintWriter(sw));

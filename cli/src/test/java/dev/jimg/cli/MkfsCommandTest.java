@@ -121,6 +121,27 @@ class MkfsCommandTest {
   }
 
   @Test
+  void mkfs_outOfMemory_saysHowToGiveMoreHeap_andLeavesNoFileBehind() throws IOException {
+    Run r =
+        run(
+            "mkfs",
+            "testfs",
+            "--out-of-memory-after-write",
+            tmp.resolve("out.img").toString(),
+            EXAMPLE);
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .startsWith("jimg: out of memory (Java heap space): this run could use at most ")
+        .contains(" MiB of Java heap")
+        .contains("JIMG_JAVA_OPTS=-Xmx4g")
+        .endsWith("\n")
+        .hasLineCount(1);
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+  }
+
+  @Test
   void mkfs_unknownFormatOption_failsListingKnownOnes() {
     Run r = run("mkfs", "testfs", "--blocksize", "4096", tmp.resolve("o.img").toString(), EXAMPLE);
     assertThat(r.code()).isEqualTo(1);

@@ -46,12 +46,13 @@ public final class TestFsProvider implements FilesystemProvider {
             "size", "image size",
             "label", "volume label",
             "check", "a flag",
-            "fail-after-write", "throw after writing (tests the atomic output)"));
+            "fail-after-write", "throw after writing (tests the atomic output)",
+            "out-of-memory-after-write", "throw OutOfMemoryError after writing"));
   }
 
   @Override
   public Set<String> writerFlags() {
-    return Set.of("check", "fail-after-write");
+    return Set.of("check", "fail-after-write", "out-of-memory-after-write");
   }
 
   @Override
@@ -63,6 +64,7 @@ public final class TestFsProvider implements FilesystemProvider {
             ? dev.jimg.core.Sizes.parse("--size", options.get("size"))
             : DEFAULT_SIZE;
     boolean fail = Boolean.parseBoolean(options.getOrDefault("fail-after-write", "false"));
+    boolean oom = Boolean.parseBoolean(options.getOrDefault("out-of-memory-after-write", "false"));
     String label = options.get("label");
     return new FilesystemWriter() {
       @Override
@@ -90,6 +92,9 @@ public final class TestFsProvider implements FilesystemProvider {
         channel.write(ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8)), 0);
         if (fail) {
           throw new JimgException("testfs: failing after the write, as asked");
+        }
+        if (oom) {
+          throw new OutOfMemoryError("Java heap space");
         }
         return new WriteResult(
             size,
