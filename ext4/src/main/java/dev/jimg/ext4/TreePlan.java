@@ -40,8 +40,11 @@ final class TreePlan {
     final EntryType type;
     int links;
 
-    /** Logical data runs {start, count} in blocks. */
-    final List<long[]> runs = new ArrayList<>();
+    /** Hard links to it besides its own name. */
+    int extraLinks;
+
+    /** Logical data runs {start, count} in blocks (empty for most inodes until a run is added). */
+    List<long[]> runs = List.of();
 
     List<byte[]> dirBlocks;
 
@@ -70,6 +73,13 @@ final class TreePlan {
       return n;
     }
 
+    void addRun(long start, long count) {
+      if (runs.isEmpty()) {
+        runs = new ArrayList<>(1);
+      }
+      runs.add(new long[] {start, count});
+    }
+
     boolean fastSymlink() {
       return type == EntryType.SYMLINK && meta.symlinkTarget().length <= FAST_SYMLINK_MAX;
     }
@@ -88,35 +98,15 @@ final class TreePlan {
       FileTree tree, Ext4Options opt, Integer csumSeed, int[] hashSeed, Timestamp buildTime)
       throws UnsupportedEntryException {
     int bs = opt.blockSize();
-    Map<ImagePath, Long> inoOf = new HashMap<>();
-    inoOf.put(ImagePath.ROOT, (long) ROOT_INO);
+    // the node of each path, hard links' paths mapping to their target's node
+    Map<ImagePath, Node> nodeOf = new HashMap<>();
+    Node root = new Node(ROOT_INO, ImagePath.ROOT, tree.root(), EntryType.DIRECTORY);
+    nodeOf.put(ImagePath.ROOT, root);
     ImagePath lpfPath = ImagePath.ROOT.child(LOST_FOUND);
     Entry lpfEntry = tree.contains(lpfPath) ? tree.get(lpfPath) : null;
     boolean lpfFromTree = lpfEntry != null && lpfEntry.type() == EntryType.DIRECTORY;
     boolean makeLpf = lpfEntry == null;
-    if (lpfFromTree) {
-      inoOf.put(lpfPath, (long) LOST_FOUND_INO);
-    }
-    long next = FIRST_USER_INO;
-    Map<Long, Integer> hardlinks = new HashMap<>();
-    for (var e : tree) {
-      ImagePath p = e.getKey();
-      if (p.isRoot() || inoOf.containsKey(p) || e.getValue().type() == EntryType.HARDLINK) {
-        continue;
-      }
-      inoOf.put(p, next++);
-    }
-    for (var e : tree) {
-      if (e.getValue().type() == EntryType.HARDLINK) {
-        long target = inoOf.get(finalTarget(tree, e.getKey()));
-        inoOf.put(e.getKey(), target);
-        hardlinks.merge(target, 1, Integer::sum);
-      }
-    }
-    long dirs = 0;
-    Map<Long, Node> byIno = new HashMap<>();
     List<Node> ordered = new ArrayList<>();
-    Node root = new Node(ROOT_INO, ImagePath.ROOT, tree.root(), EntryType.DIRECTORY);
     ordered.add(root);
     if (makeLpf) {
       Entry lpf =
@@ -128,22 +118,31 @@ final class TreePlan {
               .build();
       ordered.add(new Node(LOST_FOUND_INO, lpfPath, lpf, EntryType.DIRECTORY));
     }
-    List<Node> users = new ArrayList<>();
+    if (lpfFromTree) {
+      Node lpf = new Node(LOST_FOUND_INO, lpfPath, lpfEntry, EntryType.DIRECTORY);
+      nodeOf.put(lpfPath, lpf);
+      ordered.add(lpf);
+    }
+    // the tree's entries in path order from FIRST_USER_INO, so in inode order
+    long next = FIRST_USER_INO;
     for (var e : tree) {
       ImagePath p = e.getKey();
       Entry en = e.getValue();
-      if (p.isRoot() || en.type() == EntryType.HARDLINK) {
+      if (p.isRoot() || en.type() == EntryType.HARDLINK || (lpfFromTree && p.equals(lpfPath))) {
         continue;
       }
-      Node n = new Node(inoOf.get(p), p, en, en.type());
-      if (n.ino == LOST_FOUND_INO) {
-        ordered.add(n);
-      } else {
-        users.add(n);
+      Node n = new Node(next++, p, en, en.type());
+      nodeOf.put(p, n);
+      ordered.add(n);
+    }
+    for (var e : tree) {
+      if (e.getValue().type() == EntryType.HARDLINK) {
+        Node target = nodeOf.get(finalTarget(tree, e.getKey()));
+        nodeOf.put(e.getKey(), target);
+        target.extraLinks++;
       }
     }
-    users.sort((a, b) -> Long.compare(a.ino, b.ino));
-    ordered.addAll(users);
+    long dirs = 0;
     boolean csum = csumSeed != null;
     boolean dirNlink = opt.features().hasRoCompat(Features.RO_COMPAT_DIR_NLINK);
     int ibodySpace =
@@ -169,7 +168,6 @@ final class TreePlan {
           "choose another build time");
     }
     for (Node n : ordered) {
-      byIno.put(n.ino, n);
       if (!n.meta.xattrs().isEmpty()) {
         if (!opt.features().hasCompat(Features.COMPAT_EXT_ATTR)) {
           throw new UnsupportedEntryException(
@@ -193,22 +191,22 @@ final class TreePlan {
       switch (n.type) {
         case REGULAR -> {
           n.size = n.meta.size();
-          n.links = 1 + hardlinks.getOrDefault(n.ino, 0);
+          n.links = 1 + n.extraLinks;
           addRuns(n, bs);
         }
         case SYMLINK -> {
           n.size = n.meta.symlinkTarget().length;
-          n.links = 1 + hardlinks.getOrDefault(n.ino, 0);
+          n.links = 1 + n.extraLinks;
           if (n.size == 0 || n.size >= bs) {
             throw new UnsupportedEntryException(
                 where(n) + ": symlink target of " + n.size + " bytes; ext holds 1 to " + (bs - 1));
           }
           if (!n.fastSymlink()) {
-            n.runs.add(new long[] {0, 1});
+            n.addRun(0, 1);
           }
         }
         case CHAR_DEVICE, BLOCK_DEVICE -> {
-          n.links = 1 + hardlinks.getOrDefault(n.ino, 0);
+          n.links = 1 + n.extraLinks;
           if (n.meta.devMajor() > 0xFFF || n.meta.devMinor() > 0xF_FFFF) {
             throw new UnsupportedEntryException(
                 where(n)
@@ -219,7 +217,7 @@ final class TreePlan {
                     + " is beyond ext's 12-bit major and 20-bit minor");
           }
         }
-        case FIFO, SOCKET -> n.links = 1 + hardlinks.getOrDefault(n.ino, 0);
+        case FIFO, SOCKET -> n.links = 1 + n.extraLinks;
         case DIRECTORY -> dirs++;
         default -> throw new UnsupportedEntryException(where(n) + ": unexpected " + n.type);
       }
@@ -233,7 +231,7 @@ final class TreePlan {
         continue;
       }
       List<DirectoryBlocks.DirEntry> entries = new ArrayList<>();
-      long parent = n.path.isRoot() ? ROOT_INO : inoOf.get(n.path.parent());
+      long parent = n.path.isRoot() ? ROOT_INO : nodeOf.get(n.path.parent()).ino;
       entries.add(new DirectoryBlocks.DirEntry(new byte[] {'.'}, n.ino, DirectoryBlocks.FT_DIR));
       entries.add(
           new DirectoryBlocks.DirEntry(new byte[] {'.', '.'}, parent, DirectoryBlocks.FT_DIR));
@@ -250,12 +248,11 @@ final class TreePlan {
             throw new UnsupportedEntryException(
                 c + ": name of " + name.length + " bytes; ext allows at most " + NAME_MAX);
           }
-          long ino = inoOf.get(c);
-          Node child = byIno.get(ino);
+          Node child = nodeOf.get(c);
           if (child.type == EntryType.DIRECTORY) {
             subdirs++;
           }
-          entries.add(new DirectoryBlocks.DirEntry(name, ino, fileType(child.type)));
+          entries.add(new DirectoryBlocks.DirEntry(name, child.ino, fileType(child.type)));
         }
       }
       n.links = 2 + subdirs;
@@ -287,7 +284,7 @@ final class TreePlan {
         n.dirBlocks = DirectoryBlocks.build(entries, bs, n.ino, csumSeed, min);
       }
       n.size = (long) n.dirBlocks.size() * bs;
-      n.runs.add(new long[] {0, n.dirBlocks.size()});
+      n.addRun(0, n.dirBlocks.size());
     }
     TreePlan plan = new TreePlan(next - 1, dirs);
     plan.nodes.addAll(ordered);
@@ -313,13 +310,13 @@ final class TreePlan {
         continue;
       }
       if (start >= 0) {
-        n.runs.add(new long[] {start, end - start});
+        n.addRun(start, end - start);
       }
       start = s;
       end = e;
     }
     if (start >= 0) {
-      n.runs.add(new long[] {start, end - start});
+      n.addRun(start, end - start);
     }
   }
 
