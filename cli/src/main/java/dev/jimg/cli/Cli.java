@@ -108,13 +108,18 @@ public final class Cli {
     try {
       code = cl.execute(args);
     } catch (OutOfMemoryError e) {
-      // picocli hands Exceptions to CommandFailures but lets Errors through; by now the tree is
-      // unreachable, so there is room to say what happened
-      if (cl.getParseResult() == null) {
-        throw e;
+      // picocli hands Exceptions to CommandFailures but lets Errors through. By now the tree is
+      // unreachable, so there is room to say what happened; if not, a fixed line still is.
+      try {
+        ParseResult parsed = cl.getParseResult();
+        code =
+            parsed == null
+                ? Failures.report(e, debugFromEnv, err)
+                : ((CommandFailures) cl.getExecutionExceptionHandler()).report(e, parsed);
+      } catch (OutOfMemoryError again) {
+        err.println("jimg: out of memory");
+        code = Failures.EXIT_FAILED;
       }
-      CommandFailures failures = (CommandFailures) cl.getExecutionExceptionHandler();
-      code = failures.report(e, cl.getParseResult());
     }
     out.flush();
     err.flush();

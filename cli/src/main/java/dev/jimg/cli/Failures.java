@@ -63,6 +63,12 @@ final class Failures {
    */
   static String outOfMemory(String what, long maxHeap) {
     String kind = what == null || what.isEmpty() ? "" : " (" + what + ")";
+    if (!(kind.isEmpty()
+        || what.equals("Java heap space")
+        || what.equals("GC overhead limit exceeded"))) {
+      // threads, direct buffers, metaspace: more heap would not help
+      return "out of memory" + kind + "; the machine or container has too little for this run";
+    }
     return "out of memory"
         + kind
         + ": this run could use "

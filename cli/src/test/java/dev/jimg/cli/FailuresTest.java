@@ -73,6 +73,11 @@ class FailuresTest {
     assertThat(Failures.message(new OutOfMemoryError()))
         .startsWith("out of memory: this run could use ")
         .doesNotContain("internal error");
+    // not the heap: no advice about -Xmx
+    assertThat(Failures.message(new OutOfMemoryError("unable to create native thread")))
+        .isEqualTo(
+            "out of memory (unable to create native thread); the machine or container has too"
+                + " little for this run");
   }
 
   @Test
