@@ -548,7 +548,7 @@ public final class HostTreeWriter {
           }
         }
       }
-      if (out.size() < content.size()) {
+      if (pos < content.size()) {
         // a hole up to the end: a channel grows only by writing, so the last byte is written
         out.write(ByteBuffer.allocate(1), content.size() - 1);
       }

@@ -79,6 +79,28 @@ class HostTreeWriterTest {
   }
 
   @Test
+  void write_fileModes_exactWhateverTheUmask() throws IOException {
+    // modes a umask cuts (group, other write), read-only and unreadable files, special bits
+    int[] modes = {
+      0644, 0755, 0600, 0664, 0666, 0777, 0640, 0444, 0400, 0200, 0000, 0700, 02755, 04711, 01644,
+      0604
+    };
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(ImagePath.ROOT, Entry.directory(0755, T));
+    for (int m : modes) {
+      b.put(ImagePath.of(String.format("f%04o", m)), Entry.file(m, T, text("mode " + m)));
+    }
+    Path out = tmp.resolve("modes");
+    new HostTreeWriter(HostTreeWriter.Options.defaults()).write(b.build(), out);
+    for (int m : modes) {
+      Path f = out.resolve(String.format("f%04o", m));
+      assertThat(mode(f)).as("%04o", m).isEqualTo(m);
+      assertThat(Files.getLastModifiedTime(f, NOFOLLOW).toInstant()).isEqualTo(T.toInstant());
+    }
+    assertThat(out.toFile().list()).hasSize(modes.length);
+  }
+
+  @Test
   void write_reportsTheBytesOfFilesWritten() throws IOException {
     List<dev.jimg.core.progress.ProgressEvent> events = new java.util.ArrayList<>();
     new HostTreeWriter(HostTreeWriter.Options.defaults())
