@@ -140,7 +140,7 @@ final class MkfsCommand implements Callable<Integer> {
       FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(buildTime, parent.environment(), input);
       FileTree tree = clock.clampTimes(input);
-      Identities identities = identities(seed, tree, type, args.formatOptions);
+      Identities identities = identities(seed, provider.storedView(tree), type, args.formatOptions);
       FilesystemWriter writer =
           provider.newWriter(args.formatOptions, new WriteContext(clock, identities));
       long size = writer.plan(tree);

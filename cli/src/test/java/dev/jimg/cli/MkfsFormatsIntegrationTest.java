@@ -107,6 +107,54 @@ class MkfsFormatsIntegrationTest {
     assertThat(Files.mismatch(images[0], images[1])).isEqualTo(-1);
   }
 
+  /** A small boot tree; {@code variant} changes only what FAT cannot store. */
+  private Path bootTree(String name, boolean variant, long extraSeconds) throws IOException {
+    Path dir = tmp.resolve(name);
+    Files.createDirectories(dir.resolve("EFI/BOOT"));
+    Path efi = dir.resolve("EFI/BOOT/BOOTX64.EFI");
+    Files.writeString(efi, "an EFI binary");
+    Path conf = dir.resolve("loader.conf");
+    Files.writeString(conf, "timeout 3\n");
+    java.time.Instant t = java.time.Instant.parse("2024-05-06T07:08:09.120000000Z");
+    Files.setPosixFilePermissions(
+        efi,
+        java.nio.file.attribute.PosixFilePermissions.fromString(
+            variant ? "r--------" : "rw-r--r--"));
+    Files.setPosixFilePermissions(
+        conf,
+        java.nio.file.attribute.PosixFilePermissions.fromString(
+            variant ? "rwxrwxrwx" : "rw-------"));
+    // the same hundredth of a second, other nanoseconds
+    java.time.Instant fileTime = variant ? t.plusNanos(9_876_543) : t;
+    for (Path p : new Path[] {efi, conf}) {
+      Files.setLastModifiedTime(
+          p, java.nio.file.attribute.FileTime.from(fileTime.plusSeconds(extraSeconds)));
+    }
+    for (Path p : new Path[] {dir.resolve("EFI/BOOT"), dir.resolve("EFI"), dir}) {
+      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(t));
+    }
+    return dir;
+  }
+
+  @Test
+  void mkfs_fat_sameFilesOtherModesAndNanoseconds_sameImage() throws IOException {
+    // no --seed: the volume id comes from the tree as FAT stores it, so modes, owners and time
+    // below a hundredth of a second, which FAT does not keep, do not change the image
+    Path[] images = new Path[3];
+    Path[] trees = {
+      bootTree("a", false, 0), bootTree("b", true, 0), bootTree("c", false, 2),
+    };
+    for (int i = 0; i < 3; i++) {
+      images[i] = tmp.resolve("esp" + i + ".img");
+      Run r = run("mkfs", "fat", "-q", images[i].toString(), trees[i].toString());
+      assertThat(r.code()).as(r.err()).isZero();
+    }
+    assertThat(Files.mismatch(images[0], images[1])).isEqualTo(-1);
+    // what FAT keeps still counts: two seconds later is another image
+    assertThat(Files.mismatch(images[0], images[2])).isNotEqualTo(-1);
+    Validators.fsckFatClean(images[0]);
+  }
+
   static final String HELLO_DEB =
       Path.of("..", "deb", "src", "test", "resources", "dev", "jimg", "deb", "fixtures")
           .resolve("hello_2.10-3_amd64.deb")

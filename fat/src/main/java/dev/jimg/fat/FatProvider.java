@@ -2,10 +2,18 @@
 package dev.jimg.fat;
 
 import dev.jimg.core.InvalidOptionException;
+import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.spi.FilesystemProvider;
 import dev.jimg.core.spi.FilesystemReader;
 import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.spi.WriteContext;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.EntryType;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
+import dev.jimg.core.tree.Timestamp;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -41,6 +49,51 @@ public final class FatProvider implements FilesystemProvider {
   @Override
   public void checkOptions(Map<String, String> options) throws InvalidOptionException {
     FatOptions.parse(options);
+  }
+
+  /**
+   * What FAT keeps of each entry: its name and type, a file's size (and bytes), a link's target
+   * (copied or refused by the writer) and the modification time as FAT stores it (UTC, 1980-2107,
+   * to the hundredth of a second with the creation time's extra byte). Owners, modes, xattrs,
+   * access and change times are left out, so the derived volume id does not depend on them: the
+   * same files unpacked by another user, with another umask or on a filesystem without xattrs make
+   * the same image.
+   */
+  @Override
+  public FileTree storedView(FileTree tree) {
+    FileTreeBuilder b = new FileTreeBuilder();
+    try {
+      for (Map.Entry<ImagePath, Entry> me : tree) {
+        Entry e = me.getValue();
+        Entry kept =
+            e.type() == EntryType.HARDLINK
+                ? e
+                : e.toBuilder()
+                    .mode(e.type() == EntryType.DIRECTORY ? 0755 : 0644)
+                    .uid(0)
+                    .gid(0)
+                    .mtime(stored(e.mtime()))
+                    .atime(null)
+                    .ctime(null)
+                    .xattrs(List.of())
+                    .build();
+        b.put(me.getKey(), kept);
+      }
+      return b.build();
+    } catch (TreeConflictException e) {
+      throw new IllegalStateException("a valid tree stopped being one without its metadata", e);
+    }
+  }
+
+  /** {@code t} as a FAT entry holds it: clamped to 1980-2107, hundredths of a second. */
+  static Timestamp stored(Timestamp t) {
+    if (t.compareTo(FatTimestamp.MIN) < 0) {
+      return FatTimestamp.MIN;
+    }
+    if (t.compareTo(FatTimestamp.MAX) > 0) {
+      return FatTimestamp.MAX;
+    }
+    return new Timestamp(t.seconds(), t.nanos() - t.nanos() % 10_000_000);
   }
 
   @Override

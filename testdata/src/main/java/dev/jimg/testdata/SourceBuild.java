@@ -48,7 +48,10 @@ public final class SourceBuild {
       FileTree input = s.tree();
       BuildClock clock = BuildClock.from(Optional.empty(), Map.of(), input);
       FileTree tree = clock.clampTimes(input);
-      UUID seed = Identities.seedFor(tree, FilesystemOptions.fingerprint(type, options));
+      UUID seed =
+          Identities.seedFor(
+              Filesystems.installed().provider(type).storedView(tree),
+              FilesystemOptions.fingerprint(type, options));
       FilesystemWriter writer =
           Filesystems.installed()
               .writer(type, options, new WriteContext(clock, Identities.fromSeed(seed)));

@@ -2,6 +2,7 @@
 package dev.jimg.core.spi;
 
 import dev.jimg.core.InvalidOptionException;
+import dev.jimg.core.tree.FileTree;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -54,6 +55,16 @@ public interface FilesystemProvider {
    * @throws InvalidOptionException as {@link #newWriter} would for these options
    */
   default void checkOptions(Map<String, String> options) throws InvalidOptionException {}
+
+  /**
+   * The tree as far as this format stores it, for the seed that identities (UUIDs, volume ids, hash
+   * seeds) are derived from when none is given ({@link dev.jimg.core.repro.Identities#seedFor}):
+   * two trees the format cannot tell apart, such as two trees differing only in owners for a format
+   * without owners, then get the same identities and so the same image. The default is the tree.
+   */
+  default FileTree storedView(FileTree tree) {
+    return tree;
+  }
 
   /** A reader for this type, if the module has one. */
   default Optional<FilesystemReader> newReader() {
