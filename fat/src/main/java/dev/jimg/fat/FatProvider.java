@@ -53,11 +53,11 @@ public final class FatProvider implements FilesystemProvider {
 
   /**
    * What FAT keeps of each entry: its name and type, a file's size (and bytes), a link's target
-   * (copied or refused by the writer) and the modification time as FAT stores it (UTC, 1980-2107,
-   * to the hundredth of a second with the creation time's extra byte). Owners, modes, xattrs,
-   * access and change times are left out, so the derived volume id does not depend on them: the
-   * same files unpacked by another user, with another umask or on a filesystem without xattrs make
-   * the same image.
+   * (copied or refused by the writer) and a file's or directory's modification time as FAT stores
+   * it (UTC, 1980-2107, to the hundredth of a second with the creation time's extra byte). Owners,
+   * modes, xattrs, access and change times are left out, so the derived volume id does not depend
+   * on them: the same files unpacked by another user, with another umask or on a filesystem without
+   * xattrs make the same image.
    */
   @Override
   public FileTree storedView(FileTree tree) {
@@ -72,7 +72,7 @@ public final class FatProvider implements FilesystemProvider {
                     .mode(e.type() == EntryType.DIRECTORY ? 0755 : 0644)
                     .uid(0)
                     .gid(0)
-                    .mtime(stored(e.mtime()))
+                    .mtime(stores(e.type()) ? stored(e.mtime()) : Timestamp.EPOCH)
                     .atime(null)
                     .ctime(null)
                     .xattrs(List.of())
@@ -83,6 +83,15 @@ public final class FatProvider implements FilesystemProvider {
     } catch (TreeConflictException e) {
       throw new IllegalStateException("a valid tree stopped being one without its metadata", e);
     }
+  }
+
+  /**
+   * Whether FAT keeps an entry of this type with its own time: files and directories. A symbolic
+   * link is skipped, refused or replaced by its target's file, devices and the like skipped or
+   * refused.
+   */
+  private static boolean stores(EntryType type) {
+    return type == EntryType.REGULAR || type == EntryType.DIRECTORY;
   }
 
   /** {@code t} as a FAT entry holds it: clamped to 1980-2107, hundredths of a second. */
