@@ -62,10 +62,13 @@ final class Failures {
    * image of 500,000 files from a tar).
    */
   static String outOfMemory(String what, long maxHeap) {
+    boolean heap =
+        what == null
+            || what.isEmpty()
+            || what.equals("Java heap space")
+            || what.equals("GC overhead limit exceeded");
     String kind = what == null || what.isEmpty() ? "" : " (" + what + ")";
-    if (!(kind.isEmpty()
-        || what.equals("Java heap space")
-        || what.equals("GC overhead limit exceeded"))) {
+    if (!heap) {
       // threads, direct buffers, metaspace: more heap would not help
       return "out of memory" + kind + "; the machine or container has too little for this run";
     }

@@ -140,7 +140,7 @@ final class MkfsCommand implements Callable<Integer> {
       FileTree input = layering.tree(layered);
       BuildClock clock = BuildClock.from(buildTime, parent.environment(), input);
       FileTree tree = clock.clampTimes(input);
-      Identities identities = identities(seed, provider.storedView(tree), type, args.formatOptions);
+      Identities identities = identities(seed, provider, tree, type, args.formatOptions);
       FilesystemWriter writer =
           provider.newWriter(args.formatOptions, new WriteContext(clock, identities));
       long size = writer.plan(tree);
@@ -172,8 +172,13 @@ final class MkfsCommand implements Callable<Integer> {
     return Cli.EXIT_OK;
   }
 
+  /** From {@code --seed}, else from the tree as the format stores it and the options. */
   private static Identities identities(
-      String seed, FileTree tree, String type, Map<String, String> options) {
+      String seed,
+      FilesystemProvider provider,
+      FileTree tree,
+      String type,
+      Map<String, String> options) {
     if (seed != null) {
       try {
         return Identities.fromSeed(UUID.fromString(seed));
@@ -182,7 +187,8 @@ final class MkfsCommand implements Callable<Integer> {
       }
     }
     return Identities.fromSeed(
-        Identities.seedFor(tree, FilesystemOptions.fingerprint(type, options)));
+        Identities.seedFor(
+            provider.storedView(tree), FilesystemOptions.fingerprint(type, options)));
   }
 
   private static String summary(Path image, String type, long size, WriteResult result) {

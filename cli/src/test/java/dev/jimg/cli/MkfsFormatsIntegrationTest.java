@@ -15,6 +15,9 @@ import dev.jimg.testdata.Validators;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,23 +118,18 @@ class MkfsFormatsIntegrationTest {
     Files.writeString(efi, "an EFI binary");
     Path conf = dir.resolve("loader.conf");
     Files.writeString(conf, "timeout 3\n");
-    java.time.Instant t = java.time.Instant.parse("2024-05-06T07:08:09.120000000Z");
+    Instant t = Instant.parse("2024-05-06T07:08:09.120000000Z");
     Files.setPosixFilePermissions(
-        efi,
-        java.nio.file.attribute.PosixFilePermissions.fromString(
-            variant ? "r--------" : "rw-r--r--"));
+        efi, PosixFilePermissions.fromString(variant ? "r--------" : "rw-r--r--"));
     Files.setPosixFilePermissions(
-        conf,
-        java.nio.file.attribute.PosixFilePermissions.fromString(
-            variant ? "rwxrwxrwx" : "rw-------"));
+        conf, PosixFilePermissions.fromString(variant ? "rwxrwxrwx" : "rw-------"));
     // the same hundredth of a second, other nanoseconds
-    java.time.Instant fileTime = variant ? t.plusNanos(9_876_543) : t;
+    Instant fileTime = variant ? t.plusNanos(9_876_543) : t;
     for (Path p : new Path[] {efi, conf}) {
-      Files.setLastModifiedTime(
-          p, java.nio.file.attribute.FileTime.from(fileTime.plusSeconds(extraSeconds)));
+      Files.setLastModifiedTime(p, FileTime.from(fileTime.plusSeconds(extraSeconds)));
     }
     for (Path p : new Path[] {dir.resolve("EFI/BOOT"), dir.resolve("EFI"), dir}) {
-      Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.from(t));
+      Files.setLastModifiedTime(p, FileTime.from(t));
     }
     return dir;
   }

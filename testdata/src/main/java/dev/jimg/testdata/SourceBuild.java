@@ -9,6 +9,7 @@ import dev.jimg.core.source.Source;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
 import dev.jimg.core.spi.FilesystemOptions;
+import dev.jimg.core.spi.FilesystemProvider;
 import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.spi.WriteContext;
@@ -48,13 +49,12 @@ public final class SourceBuild {
       FileTree input = s.tree();
       BuildClock clock = BuildClock.from(Optional.empty(), Map.of(), input);
       FileTree tree = clock.clampTimes(input);
+      FilesystemProvider provider = Filesystems.installed().provider(type);
       UUID seed =
           Identities.seedFor(
-              Filesystems.installed().provider(type).storedView(tree),
-              FilesystemOptions.fingerprint(type, options));
+              provider.storedView(tree), FilesystemOptions.fingerprint(type, options));
       FilesystemWriter writer =
-          Filesystems.installed()
-              .writer(type, options, new WriteContext(clock, Identities.fromSeed(seed)));
+          provider.newWriter(options, new WriteContext(clock, Identities.fromSeed(seed)));
       long size = writer.plan(tree);
       try (FileImageChannel ch = FileImageChannel.create(image)) {
         ch.setSize(size);

@@ -356,15 +356,7 @@ class HostTreeWriterTest {
     // later one first: the error is still the earlier one's, as with one thread
     b.put(ImagePath.of("d2/f50"), Entry.file(0644, T, shortContent(10, 3, 300)));
     b.put(ImagePath.of("d6/f10"), Entry.file(0644, T, shortContent(10, 4, 0)));
-    FileTree bad = b.build();
-    for (int i = 0; i < 5; i++) {
-      Path target = tmp.resolve("bad" + i);
-      assertThatThrownBy(
-              () -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(bad, target))
-          .isInstanceOf(JimgException.class)
-          .hasMessageContaining("d2/f50: content ended after 3 of 10 bytes");
-      assertThat(target).doesNotExist();
-    }
+    assertFirstFailure(b.build(), "bad", 5, "d2/f50: content ended after 3 of 10 bytes");
     assertThat(List.of(tmp.toFile().list())).containsExactly("good");
   }
 
@@ -383,13 +375,17 @@ class HostTreeWriterTest {
     }
     b.put(ImagePath.of("a/m/x"), Entry.file(0644, T, shortContent(10, 3, 300)));
     b.put(ImagePath.of("a/z"), Entry.file(0644, T, shortContent(10, 4, 0)));
-    FileTree bad = b.build();
-    for (int i = 0; i < 3; i++) {
-      Path target = tmp.resolve("nested" + i);
+    assertFirstFailure(b.build(), "nested", 3, "a/m/x: content ended after 3 of 10 bytes");
+  }
+
+  /** Writes {@code bad} {@code times} times: each fails with {@code message}, leaving nothing. */
+  private void assertFirstFailure(FileTree bad, String prefix, int times, String message) {
+    for (int i = 0; i < times; i++) {
+      Path target = tmp.resolve(prefix + i);
       assertThatThrownBy(
               () -> new HostTreeWriter(HostTreeWriter.Options.defaults()).write(bad, target))
           .isInstanceOf(JimgException.class)
-          .hasMessageContaining("a/m/x: content ended after 3 of 10 bytes");
+          .hasMessageContaining(message);
       assertThat(target).doesNotExist();
     }
   }
