@@ -96,13 +96,8 @@ public final class FatProvider implements FilesystemProvider {
 
   /** {@code t} as a FAT entry holds it: clamped to 1980-2107, hundredths of a second. */
   static Timestamp stored(Timestamp t) {
-    if (t.compareTo(FatTimestamp.MIN) < 0) {
-      return FatTimestamp.MIN;
-    }
-    if (t.compareTo(FatTimestamp.MAX) > 0) {
-      return FatTimestamp.MAX;
-    }
-    return new Timestamp(t.seconds(), t.nanos() - t.nanos() % 10_000_000);
+    Timestamp c = FatTimestamp.clamp(t);
+    return c != t ? c : new Timestamp(t.seconds(), t.nanos() - t.nanos() % 10_000_000);
   }
 
   @Override

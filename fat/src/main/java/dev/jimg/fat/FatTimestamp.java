@@ -24,12 +24,17 @@ public record FatTimestamp(int date, int time, int tenths) {
 
   /** {@code t} in UTC, clamped to {@link #MIN}..{@link #MAX}, seconds rounded down to even. */
   public static FatTimestamp of(Timestamp t) {
-    Timestamp c = t.compareTo(MIN) < 0 ? MIN : t.compareTo(MAX) > 0 ? MAX : t;
+    Timestamp c = clamp(t);
     LocalDateTime d = LocalDateTime.ofEpochSecond(c.seconds(), 0, ZoneOffset.UTC);
     int date = ((d.getYear() - 1980) << 9) | (d.getMonthValue() << 5) | d.getDayOfMonth();
     int time = (d.getHour() << 11) | (d.getMinute() << 5) | (d.getSecond() / 2);
     int tenths = c == t ? (d.getSecond() % 2) * 100 + t.nanos() / 10_000_000 : 0;
     return new FatTimestamp(date, time, tenths);
+  }
+
+  /** {@code t} limited to {@link #MIN}..{@link #MAX} ({@code t} itself when inside). */
+  static Timestamp clamp(Timestamp t) {
+    return t.compareTo(MIN) < 0 ? MIN : t.compareTo(MAX) > 0 ? MAX : t;
   }
 
   /** The UTC time these fields name (creation hundredths ignored), or {@code null} if invalid. */
