@@ -18,16 +18,25 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Reads an ext2/ext3/ext4 image (ours or mke2fs') into a {@link FileTree}: every entry type, hard
  * links, nanosecond times, owners, devices, xattrs (POSIX ACLs back in their xattr form), extents
  * at any depth and block maps; linear and htree directories alike (the index blocks parse as empty
- * records). Checks the superblock's magic, its checksum, and the incompatible features it knows;
- * block numbers are bounded by the filesystem size. File contents are read lazily from the channel.
+ * records).
+ *
+ * <p>Strict, so that a damaged image gives a {@link CorruptInputException} naming the byte offset
+ * and the field rather than a wrong tree, a hang or an unchecked exception: the superblock's magic,
+ * geometry and incompatible features; with metadata_csum every checksum on the way (superblock,
+ * group descriptors, inodes, extent blocks, directory blocks and htree nodes, xattr blocks); block
+ * numbers within the filesystem, a file's mapping within its size and the filesystem's blocks;
+ * directory names the tree can hold, no name twice in a directory and no directory reachable twice
+ * (a loop). File contents are read lazily from the channel.
  *
  * <p>Stateless and thread-safe.
  */
@@ -36,9 +45,13 @@ public final class Ext4Reader implements FilesystemReader {
       Features.INCOMPAT_FILETYPE
           | Features.INCOMPAT_EXTENTS
           | Features.INCOMPAT_64BIT
-          | Features.INCOMPAT_FLEX_BG;
+          | Features.INCOMPAT_FLEX_BG
+          | Features.INCOMPAT_CSUM_SEED;
   private static final int INCOMPAT_RECOVER = 0x4;
   private static final int MAX_DEPTH = 5;
+
+  /** More entries than any image holds (ext4 has at most 2^32 inodes, each of several names). */
+  private static final int MAX_ENTRIES = 100_000_000;
 
   @Override
   public boolean probe(ImageChannel channel) throws IOException {
@@ -104,6 +117,9 @@ public final class Ext4Reader implements FilesystemReader {
     private final int isz;
     private final long[] inodeTables;
 
+    /** The seed of every metadata checksum, or null without metadata_csum. */
+    private final Integer csumSeed;
+
     Image(ImageChannel ch) throws IOException {
       this.ch = ch;
       this.name = ch.toString();
@@ -121,14 +137,7 @@ public final class Ext4Reader implements FilesystemReader {
       if ((ro & Features.RO_COMPAT_METADATA_CSUM) != 0) {
         int want = Crc32c.update(~0, sb.array(), 0, Superblock.S_CHECKSUM);
         int got = sb.getInt(Superblock.S_CHECKSUM);
-        if (want != got) {
-          throw corrupt(
-              Superblock.OFFSET + Superblock.S_CHECKSUM,
-              "superblock checksum 0x"
-                  + Integer.toHexString(got)
-                  + ", expected 0x"
-                  + Integer.toHexString(want));
-        }
+        verify(Superblock.OFFSET + Superblock.S_CHECKSUM, "the superblock", got, want);
       }
       int incompat = sb.getInt(Superblock.S_FEATURE_INCOMPAT);
       if ((incompat & INCOMPAT_RECOVER) != 0) {
@@ -154,11 +163,16 @@ public final class Ext4Reader implements FilesystemReader {
       int bpg = sb.getInt(Superblock.S_BLOCKS_PER_GROUP);
       int rev = sb.getInt(Superblock.S_REV_LEVEL);
       isz = rev == 0 ? Inode.GOOD_OLD_SIZE : sb.getShort(Superblock.S_INODE_SIZE) & 0xFFFF;
+      // one bitmap block tracks a group's blocks and inodes; inode sizes are powers of two
       if (ipg <= 0
           || bpg <= 0
+          || ipg > 8 * bs
+          || bpg > 8 * bs
           || isz < Inode.GOOD_OLD_SIZE
           || isz > bs
-          || blocks * bs > ch.size()) {
+          || Integer.bitCount(isz) != 1
+          || blocks <= 0
+          || blocks > ch.size() / bs) {
         throw corrupt(
             Superblock.OFFSET,
             "implausible geometry (inodes per group "
@@ -176,14 +190,53 @@ public final class Ext4Reader implements FilesystemReader {
                 + " bytes)");
       }
       int first = sb.getInt(Superblock.S_FIRST_DATA_BLOCK);
+      if (first != (bs == 1024 ? 1 : 0)) {
+        throw corrupt(
+            Superblock.OFFSET + Superblock.S_FIRST_DATA_BLOCK,
+            "first data block " + first + " with blocks of " + bs + " bytes");
+      }
       long groups = (blocks - first + bpg - 1) / bpg;
+      long inodeCount = u32(sb, Superblock.S_INODES_COUNT);
+      if (groups * ipg != inodeCount) {
+        throw corrupt(
+            Superblock.OFFSET + Superblock.S_INODES_COUNT,
+            inodeCount + " inodes, expected " + groups + " groups of " + ipg);
+      }
       int ds = is64 ? sb.getShort(Superblock.S_DESC_SIZE) & 0xFFFF : GroupDescriptor.SIZE_32;
-      if (ds < GroupDescriptor.SIZE_32) {
+      if (ds < GroupDescriptor.SIZE_32 || ds > bs || Integer.bitCount(ds) != 1) {
         throw corrupt(Superblock.OFFSET + Superblock.S_DESC_SIZE, "descriptor size " + ds);
       }
-      ByteBuffer gdt = read((first + 1L) * bs, (int) (groups * ds));
+      if ((first + 1L) * bs + groups * ds > ch.size()) {
+        throw corrupt(
+            Superblock.OFFSET + Superblock.S_BLOCKS_PER_GROUP,
+            groups + " group descriptors do not fit in " + ch.size() + " bytes");
+      }
+      if ((ro & Features.RO_COMPAT_METADATA_CSUM) == 0) {
+        csumSeed = null;
+      } else if ((incompat & Features.INCOMPAT_CSUM_SEED) != 0) {
+        csumSeed = sb.getInt(Superblock.S_CHECKSUM_SEED);
+      } else {
+        byte[] uuid = new byte[16];
+        sb.get(Superblock.S_UUID, uuid);
+        csumSeed = Crc32c.update(~0, uuid);
+      }
+      long gdtAt = (first + 1L) * bs;
+      ByteBuffer gdt = read(gdtAt, (int) (groups * ds));
       inodeTables = new long[(int) groups];
       for (int g = 0; g < groups; g++) {
+        if (csumSeed != null) {
+          byte[] raw = new byte[ds];
+          gdt.get(g * ds, raw);
+          raw[GroupDescriptor.BG_CHECKSUM] = 0;
+          raw[GroupDescriptor.BG_CHECKSUM + 1] = 0;
+          int want = Crc32c.update(Crc32c.updateLe32(csumSeed, g), raw) & 0xFFFF;
+          int got = gdt.getShort(g * ds + GroupDescriptor.BG_CHECKSUM) & 0xFFFF;
+          verify(
+              gdtAt + (long) g * ds + GroupDescriptor.BG_CHECKSUM,
+              "group descriptor " + g,
+              got,
+              want);
+        }
         long t = u32(gdt, g * ds + GroupDescriptor.BG_INODE_TABLE_LO);
         if (ds >= GroupDescriptor.SIZE_64) {
           t |= u32(gdt, g * ds + GroupDescriptor.BG_INODE_TABLE_HI) << 32;
@@ -194,20 +247,24 @@ public final class Ext4Reader implements FilesystemReader {
 
     FileTree tree() throws IOException {
       TreeMap<ImagePath, Long> names = new TreeMap<>();
-      Map<Long, ByteBuffer> inodes = new HashMap<>();
+      Set<Long> directories = new HashSet<>();
       List<ImagePath> queue = new ArrayList<>();
       names.put(ImagePath.ROOT, (long) TreePlan.ROOT_INO);
+      directories.add((long) TreePlan.ROOT_INO);
       queue.add(ImagePath.ROOT);
       while (!queue.isEmpty()) {
         ImagePath dir = queue.remove(queue.size() - 1);
         long dino = names.get(dir);
         ByteBuffer di = inode(dino);
-        if (names.size() > 100_000_000) {
-          throw corrupt(0, "too many entries");
+        if ((di.getShort(Inode.I_MODE) & 0xF000) != 0x4000) {
+          throw corrupt(inodeOffset(dino), "inode " + dino + " of /" + dir + " is no directory");
         }
+        boolean indexed = (di.getInt(Inode.I_FLAGS) & Inode.INDEX_FL) != 0;
         for (long[] m : mappings(di, dino)) {
           for (int k = 0; k < m[2]; k++) {
-            ByteBuffer blk = read((m[1] + k) * bs, bs);
+            long blockAt = (m[1] + k) * bs;
+            ByteBuffer blk = read(blockAt, bs);
+            verifyDirectoryBlock(blk, blockAt, dino, di, indexed && m[0] + k == 0);
             int at = 0;
             while (at + 8 <= bs) {
               long ino = u32(blk, at);
@@ -222,9 +279,23 @@ public final class Ext4Reader implements FilesystemReader {
                 boolean dot = nameLen == 1 && nm[0] == '.';
                 boolean dotdot = nameLen == 2 && nm[0] == '.' && nm[1] == '.';
                 if (!dot && !dotdot) {
-                  ImagePath p = dir.child(nm);
-                  names.put(p, ino);
+                  ImagePath p = child(dir, nm, blockAt + at);
+                  if (names.put(p, ino) != null) {
+                    throw corrupt(blockAt + at, "two entries named /" + p);
+                  }
+                  if (names.size() > MAX_ENTRIES) {
+                    throw corrupt(blockAt + at, "more than " + MAX_ENTRIES + " entries");
+                  }
                   if ((inode(ino).getShort(Inode.I_MODE) & 0xF000) == 0x4000) {
+                    if (!directories.add(ino)) {
+                      throw corrupt(
+                          blockAt + at,
+                          "/"
+                              + p
+                              + " is directory inode "
+                              + ino
+                              + " again: a loop or a hard-linked directory");
+                    }
                     queue.add(p);
                   }
                 }
@@ -243,12 +314,70 @@ public final class Ext4Reader implements FilesystemReader {
           b.put(e.getKey(), Entry.hardlink(prev));
           continue;
         }
-        b.put(e.getKey(), entry(ino, inode(ino), inodes));
+        b.put(e.getKey(), entry(ino, inode(ino)));
       }
       return b.build();
     }
 
-    private Entry entry(long ino, ByteBuffer in, Map<Long, ByteBuffer> unused) throws IOException {
+    /** {@code dir}'s child {@code name}, which must be a name the tree can hold. */
+    private ImagePath child(ImagePath dir, byte[] name, long at) throws CorruptInputException {
+      try {
+        return dir.child(name);
+      } catch (IllegalArgumentException e) {
+        throw corrupt(
+            at, "directory /" + dir + " has an entry of invalid name (" + e.getMessage() + ")");
+      }
+    }
+
+    /**
+     * With metadata_csum, checks a directory block's checksum: the tail of a leaf block, or the
+     * dx_tail of an htree node ({@code root} for the first block of an indexed directory).
+     */
+    private void verifyDirectoryBlock(
+        ByteBuffer blk, long blockAt, long ino, ByteBuffer inode, boolean root)
+        throws CorruptInputException {
+      if (csumSeed == null) {
+        return;
+      }
+      int seed = inodeSeed(ino, inode);
+      int t = bs - DirectoryBlocks.TAIL_SIZE;
+      if (blk.getInt(t) == 0
+          && (blk.getShort(t + 4) & 0xFFFF) == DirectoryBlocks.TAIL_SIZE
+          && blk.get(t + 6) == 0
+          && (blk.get(t + 7) & 0xFF) == DirectoryBlocks.TAIL_FT) {
+        int want = Crc32c.update(seed, blk.array(), 0, t);
+        int got = blk.getInt(t + 8);
+        verify(blockAt + t + 8, "a block of directory inode " + ino, got, want);
+        return;
+      }
+      boolean node = blk.getInt(0) == 0 && (blk.getShort(4) & 0xFFFF) == bs;
+      if (!root && !node) {
+        throw corrupt(blockAt, "a block of directory inode " + ino + " has no checksum tail");
+      }
+      // dx_countlimit follows the dx_root_info (at 0x18, its length at 0x1D) or the empty record
+      int countAt = root ? 0x18 + (blk.get(0x1D) & 0xFF) : 8;
+      int limit = countAt + 4 <= bs ? blk.getShort(countAt) & 0xFFFF : 0;
+      int count = countAt + 4 <= bs ? blk.getShort(countAt + 2) & 0xFFFF : 0;
+      int tail = countAt + 8 * limit;
+      if (limit == 0 || count > limit || tail + 8 > bs) {
+        throw corrupt(
+            blockAt + countAt,
+            "htree node of directory inode " + ino + " has count " + count + " and limit " + limit);
+      }
+      int crc = Crc32c.update(seed, blk.array(), 0, countAt + 8 * count);
+      crc = Crc32c.update(crc, blk.array(), tail, 4);
+      int want = Crc32c.updateLe32(crc, 0);
+      int got = blk.getInt(tail + 4);
+      verify(blockAt + tail + 4, "an htree node of directory inode " + ino, got, want);
+    }
+
+    /** The checksum seed of one inode's metadata: the filesystem's, its number, its generation. */
+    private int inodeSeed(long ino, ByteBuffer inode) {
+      return Crc32c.updateLe32(
+          Crc32c.updateLe32(csumSeed, (int) ino), inode.getInt(Inode.I_GENERATION));
+    }
+
+    private Entry entry(long ino, ByteBuffer in) throws IOException {
       int mode = in.getShort(Inode.I_MODE) & 0xFFFF;
       EntryType type =
           switch (mode & 0xF000) {
@@ -260,7 +389,8 @@ public final class Ext4Reader implements FilesystemReader {
             case 0x1000 -> EntryType.FIFO;
             case 0xC000 -> EntryType.SOCKET;
             default ->
-                throw corrupt(0, "inode " + ino + " has mode 0" + Integer.toOctalString(mode));
+                throw corrupt(
+                    inodeOffset(ino), "inode " + ino + " has mode 0" + Integer.toOctalString(mode));
           };
       boolean extra =
           isz > Inode.GOOD_OLD_SIZE && (in.getShort(Inode.I_EXTRA_ISIZE) & 0xFFFF) >= 24;
@@ -278,21 +408,33 @@ public final class Ext4Reader implements FilesystemReader {
               .ctime(time(in, Inode.I_CTIME, extra ? Inode.I_CTIME_EXTRA : -1))
               .xattrs(xattrs(ino, in));
       long size = u32(in, Inode.I_SIZE_LO) | u32(in, Inode.I_SIZE_HIGH) << 32;
+      if (size < 0) {
+        throw corrupt(inodeOffset(ino) + Inode.I_SIZE_LO, "inode " + ino + " of size " + size);
+      }
       switch (type) {
         case REGULAR -> b.content(mappedContent(ino, size, mappings(in, ino)));
         case SYMLINK -> {
           if (size >= bs || size <= 0) {
-            throw corrupt(0, "symlink inode " + ino + " of " + size + " bytes");
+            throw corrupt(
+                inodeOffset(ino) + Inode.I_SIZE_LO,
+                "symlink inode " + ino + " of " + size + " bytes");
           }
           byte[] target = new byte[(int) size];
           long fileAcl = u32(in, Inode.I_FILE_ACL_LO);
           long blocks512 = u32(in, Inode.I_BLOCKS_LO) - (fileAcl != 0 ? bs / 512 : 0);
           if ((in.getInt(Inode.I_FLAGS) & Inode.EXTENTS_FL) == 0 && blocks512 == 0) {
+            if (size >= Inode.I_BLOCK_SIZE) {
+              throw corrupt(
+                  inodeOffset(ino) + Inode.I_SIZE_LO,
+                  "fast symlink inode " + ino + " of " + size + " bytes (at most 59 fit)");
+            }
             in.get(Inode.I_BLOCK, target);
           } else {
             List<long[]> m = mappings(in, ino);
-            if (m.isEmpty()) {
-              throw corrupt(0, "slow symlink inode " + ino + " has no block");
+            if (m.isEmpty() || m.get(0)[0] != 0) {
+              throw corrupt(
+                  inodeOffset(ino) + Inode.I_BLOCK,
+                  "slow symlink inode " + ino + " has no block 0");
             }
             read(m.get(0)[1] * bs, (int) size).get(0, target);
           }
@@ -309,7 +451,11 @@ public final class Ext4Reader implements FilesystemReader {
         }
         default -> {}
       }
-      return b.build();
+      try {
+        return b.build();
+      } catch (IllegalArgumentException e) {
+        throw corrupt(inodeOffset(ino), "inode " + ino + ": " + e.getMessage());
+      }
     }
 
     private List<Xattr> xattrs(long ino, ByteBuffer in) throws IOException {
@@ -317,7 +463,7 @@ public final class Ext4Reader implements FilesystemReader {
       if (isz > Inode.GOOD_OLD_SIZE) {
         int start = Inode.GOOD_OLD_SIZE + (in.getShort(Inode.I_EXTRA_ISIZE) & 0xFFFF);
         if (start + 4 <= isz && in.getInt(start) == XattrEntries.MAGIC) {
-          parseXattrs(in, start + 4, isz, start + 4, out, ino);
+          parseXattrs(in, inodeOffset(ino), start + 4, isz, start + 4, out, ino);
         }
       }
       long acl =
@@ -328,17 +474,26 @@ public final class Ext4Reader implements FilesystemReader {
         if (blk.getInt(0) != XattrEntries.MAGIC) {
           throw corrupt(acl * bs, "xattr block of inode " + ino + " has a bad magic");
         }
-        parseXattrs(blk, XattrEntries.BLOCK_HEADER_SIZE, bs, 0, out, ino);
+        if (csumSeed != null) {
+          byte[] raw = blk.array().clone();
+          ByteBuffer.wrap(raw).putInt(XattrEntries.H_CHECKSUM, 0);
+          int want = Crc32c.update(Crc32c.updateLe64(csumSeed, acl), raw);
+          int got = blk.getInt(XattrEntries.H_CHECKSUM);
+          verify(acl * bs + XattrEntries.H_CHECKSUM, "the xattr block of inode " + ino, got, want);
+        }
+        parseXattrs(blk, acl * bs, XattrEntries.BLOCK_HEADER_SIZE, bs, 0, out, ino);
       }
       return out;
     }
 
-    private void parseXattrs(ByteBuffer b, int at, int end, int base, List<Xattr> out, long ino)
+    /** Parses the entries of an xattr area, {@code b}, which is at {@code areaAt} in the image. */
+    private void parseXattrs(
+        ByteBuffer b, long areaAt, int at, int end, int base, List<Xattr> out, long ino)
         throws CorruptInputException {
       int p = at;
       while (p + 4 <= end && b.getInt(p) != 0) {
         if (p + XattrEntries.ENTRY_HEADER_SIZE > end) {
-          throw corrupt(0, "xattr entry of inode " + ino + " runs past its area");
+          throw corrupt(areaAt + p, "xattr entry of inode " + ino + " runs past its area");
         }
         int nameLen = b.get(p) & 0xFF;
         int index = b.get(p + 1) & 0xFF;
@@ -348,7 +503,7 @@ public final class Ext4Reader implements FilesystemReader {
             || size < 0
             || base + offs + size > end
             || b.getInt(p + 4) != 0) {
-          throw corrupt(0, "xattr entry of inode " + ino + " is out of bounds");
+          throw corrupt(areaAt + p, "xattr entry of inode " + ino + " is out of bounds");
         }
         byte[] nm = new byte[nameLen];
         b.get(p + XattrEntries.ENTRY_HEADER_SIZE, nm);
@@ -369,100 +524,226 @@ public final class Ext4Reader implements FilesystemReader {
           value = XattrEntries.aclFromDisk(value);
         }
         if (!(index == 7 && suffix.equals("data"))) {
-          out.add(new Xattr(full, value));
+          try {
+            out.add(new Xattr(full, value));
+          } catch (IllegalArgumentException e) {
+            throw corrupt(areaAt + p, "xattr of inode " + ino + ": " + e.getMessage());
+          }
         }
         p += (XattrEntries.ENTRY_HEADER_SIZE + nameLen + 3) & ~3;
       }
     }
 
-    /** {logical, physical, count} runs of the inode's data, in logical order. */
+    /**
+     * {logical, physical, count} runs of the inode's data, in logical order. Bounded: no block at
+     * or past the end of the file's size, and no more blocks (nor extent tree nodes) than the
+     * filesystem has, so blocks that point back at each other cannot make the walk blow up.
+     */
     private List<long[]> mappings(ByteBuffer in, long ino) throws IOException {
-      List<long[]> out = new ArrayList<>();
+      long size = u32(in, Inode.I_SIZE_LO) | u32(in, Inode.I_SIZE_HIGH) << 32;
+      Walk w = new Walk(ino, size < 0 ? 0 : (size + bs - 1) / bs);
       byte[] iBlock = new byte[Inode.I_BLOCK_SIZE];
       in.get(Inode.I_BLOCK, iBlock);
       ByteBuffer root = ByteBuffer.wrap(iBlock).order(ByteOrder.LITTLE_ENDIAN);
       if ((in.getInt(Inode.I_FLAGS) & Inode.EXTENTS_FL) != 0) {
-        extents(root, ino, 0, out);
+        int seed = csumSeed == null ? 0 : inodeSeed(ino, in);
+        extents(root, inodeOffset(ino) + Inode.I_BLOCK, w, seed, -1);
       } else {
         long p = bs / 4;
         for (int i = 0; i < BlockMap.DIRECT; i++) {
-          add(out, i, u32(root, 4 * i), ino);
+          add(w, i, u32(root, 4 * i), 1);
         }
-        indirect(u32(root, 4 * BlockMap.IND), 1, BlockMap.DIRECT, ino, out);
-        indirect(u32(root, 4 * BlockMap.DIND), 2, BlockMap.DIRECT + p, ino, out);
-        indirect(u32(root, 4 * BlockMap.TIND), 3, BlockMap.DIRECT + p + p * p, ino, out);
+        indirect(u32(root, 4 * BlockMap.IND), 1, BlockMap.DIRECT, w);
+        indirect(u32(root, 4 * BlockMap.DIND), 2, BlockMap.DIRECT + p, w);
+        indirect(u32(root, 4 * BlockMap.TIND), 3, BlockMap.DIRECT + p + p * p, w);
       }
-      return out;
+      return w.runs;
     }
 
-    private void indirect(long blk, int level, long firstLogical, long ino, List<long[]> out)
-        throws IOException {
+    /** One inode's mapping being read: its runs, and the counts that bound the walk. */
+    private static final class Walk {
+      final long ino;
+      final long sizeBlocks;
+      final List<long[]> runs = new ArrayList<>();
+      long visited;
+
+      Walk(long ino, long sizeBlocks) {
+        this.ino = ino;
+        this.sizeBlocks = sizeBlocks;
+      }
+    }
+
+    private void indirect(long blk, int level, long firstLogical, Walk w) throws IOException {
       if (blk == 0) {
         return;
       }
-      ByteBuffer b = read(checkBlock(blk, "map block of inode " + ino) * bs, bs);
+      if (firstLogical >= w.sizeBlocks) {
+        throw corrupt(
+            blk * bs,
+            "inode "
+                + w.ino
+                + " maps block "
+                + firstLogical
+                + " past its size of "
+                + w.sizeBlocks
+                + " blocks");
+      }
+      count(w, 1, blk);
+      ByteBuffer b = read(checkBlock(blk, "map block of inode " + w.ino) * bs, bs);
       long p = bs / 4;
       long span = level == 1 ? 1 : level == 2 ? p : p * p;
       for (int i = 0; i < p; i++) {
         long child = u32(b, 4 * i);
         if (level == 1) {
-          add(out, firstLogical + i, child, ino);
+          add(w, firstLogical + i, child, 1);
         } else {
-          indirect(child, level - 1, firstLogical + i * span, ino, out);
+          indirect(child, level - 1, firstLogical + i * span, w);
         }
       }
     }
 
-    private void add(List<long[]> out, long logical, long physical, long ino)
-        throws CorruptInputException {
-      if (physical == 0) {
+    /** Adds {@code count} blocks at {@code physical} (0: a hole) as the file's {@code logical}. */
+    private void add(Walk w, long logical, long physical, int count) throws CorruptInputException {
+      if (physical == 0 || count == 0) {
         return;
       }
-      checkBlock(physical, "data of inode " + ino);
-      long[] last = out.isEmpty() ? null : out.get(out.size() - 1);
+      checkBlock(physical, "data of inode " + w.ino);
+      checkBlock(physical + count - 1, "data of inode " + w.ino);
+      if (logical + count > w.sizeBlocks) {
+        throw corrupt(
+            physical * bs,
+            "inode "
+                + w.ino
+                + " maps block "
+                + (logical + count - 1)
+                + " past its size of "
+                + w.sizeBlocks
+                + " blocks");
+      }
+      count(w, count, physical);
+      long[] last = w.runs.isEmpty() ? null : w.runs.get(w.runs.size() - 1);
+      if (last != null && last[0] + last[2] > logical) {
+        throw corrupt(
+            physical * bs,
+            "inode " + w.ino + " maps its block " + logical + " twice or out of order");
+      }
       if (last != null && last[0] + last[2] == logical && last[1] + last[2] == physical) {
-        last[2]++;
+        last[2] += count;
       } else {
-        out.add(new long[] {logical, physical, 1});
+        w.runs.add(new long[] {logical, physical, count});
       }
     }
 
-    private void extents(ByteBuffer node, long ino, int level, List<long[]> out)
-        throws IOException {
-      if ((node.getShort(0) & 0xFFFF) != ExtentTree.EH_MAGIC || level > MAX_DEPTH) {
-        throw corrupt(0, "bad extent header in inode " + ino);
+    private void count(Walk w, long n, long at) throws CorruptInputException {
+      w.visited += n;
+      if (w.visited > blocks) {
+        throw corrupt(
+            at * bs,
+            "inode " + w.ino + " maps more blocks than the " + blocks + " of the filesystem");
       }
+    }
+
+    /**
+     * Reads an extent tree node; {@code depth} is what its parent says it must be (-1 for the root
+     * in the inode).
+     */
+    private void extents(ByteBuffer node, long at, Walk w, int seed, int depth) throws IOException {
       int entries = node.getShort(2) & 0xFFFF;
-      int depth = node.getShort(6) & 0xFFFF;
-      if (ExtentTree.HEADER_SIZE + entries * ExtentTree.ENTRY_SIZE > node.capacity()) {
-        throw corrupt(0, "extent node of inode " + ino + " overflows");
+      int max = node.getShort(4) & 0xFFFF;
+      int d = node.getShort(6) & 0xFFFF;
+      if ((node.getShort(0) & 0xFFFF) != ExtentTree.EH_MAGIC
+          || d > MAX_DEPTH
+          || (depth >= 0 && d != depth)
+          || entries > max
+          || ExtentTree.HEADER_SIZE + max * ExtentTree.ENTRY_SIZE > node.capacity()) {
+        throw corrupt(
+            at,
+            "bad extent header in inode "
+                + w.ino
+                + " (magic "
+                + hex(node.getShort(0) & 0xFFFF)
+                + ", "
+                + entries
+                + " of "
+                + max
+                + " entries, depth "
+                + d
+                + ")");
+      }
+      if (depth >= 0 && csumSeed != null) {
+        int tail = ExtentTree.HEADER_SIZE + max * ExtentTree.ENTRY_SIZE;
+        if (tail + 4 > bs) {
+          throw corrupt(at, "extent block of inode " + w.ino + " has no room for its checksum");
+        }
+        int want = Crc32c.update(seed, node.array(), 0, tail);
+        int got = node.getInt(tail);
+        verify(at + tail, "an extent block of inode " + w.ino, got, want);
       }
       for (int i = 0; i < entries; i++) {
-        int at = ExtentTree.HEADER_SIZE + i * ExtentTree.ENTRY_SIZE;
-        if (depth == 0) {
-          long logical = u32(node, at);
-          int len = node.getShort(at + 4) & 0xFFFF;
-          long phys = u32(node, at + 8) | (long) (node.getShort(at + 6) & 0xFFFF) << 32;
+        int e = ExtentTree.HEADER_SIZE + i * ExtentTree.ENTRY_SIZE;
+        if (d == 0) {
+          long logical = u32(node, e);
+          int len = node.getShort(e + 4) & 0xFFFF;
+          long phys = u32(node, e + 8) | (long) (node.getShort(e + 6) & 0xFFFF) << 32;
           if (len > ExtentTree.MAX_LEN) {
             continue; // an uninitialized extent reads as zeros
           }
-          checkBlock(phys + len - 1, "extent of inode " + ino);
-          out.add(new long[] {logical, phys, len});
+          add(w, logical, phys, len);
         } else {
-          long child = u32(node, at + 4) | (long) (node.getShort(at + 8) & 0xFFFF) << 32;
-          extents(
-              read(checkBlock(child, "extent node of inode " + ino) * bs, bs), ino, level + 1, out);
+          long child = u32(node, e + 4) | (long) (node.getShort(e + 8) & 0xFFFF) << 32;
+          count(w, 1, child);
+          long childAt = checkBlock(child, "extent node of inode " + w.ino) * bs;
+          extents(read(childAt, bs), childAt, w, seed, d - 1);
         }
       }
     }
 
+    /** Inode {@code ino}, its checksum verified with metadata_csum. */
     private ByteBuffer inode(long ino) throws IOException {
+      long at = inodeOffset(ino);
+      ByteBuffer in = read(at, isz);
+      if (csumSeed != null) {
+        boolean hi =
+            isz > Inode.GOOD_OLD_SIZE
+                && (in.getShort(Inode.I_EXTRA_ISIZE) & 0xFFFF)
+                    >= Inode.I_CHECKSUM_HI + 2 - Inode.GOOD_OLD_SIZE;
+        byte[] raw = in.array().clone();
+        raw[Inode.L_I_CHECKSUM_LO] = 0;
+        raw[Inode.L_I_CHECKSUM_LO + 1] = 0;
+        if (hi) {
+          raw[Inode.I_CHECKSUM_HI] = 0;
+          raw[Inode.I_CHECKSUM_HI + 1] = 0;
+        }
+        int crc = Crc32c.update(inodeSeed(ino, in), raw);
+        int got = in.getShort(Inode.L_I_CHECKSUM_LO) & 0xFFFF;
+        if (hi) {
+          got |= (in.getShort(Inode.I_CHECKSUM_HI) & 0xFFFF) << 16;
+        } else {
+          crc &= 0xFFFF;
+        }
+        verify(at + Inode.L_I_CHECKSUM_LO, "inode " + ino, got, crc);
+      }
+      return in;
+    }
+
+    /** Where inode {@code ino} is in the image. */
+    private long inodeOffset(long ino) throws CorruptInputException {
       long g = (ino - 1) / ipg;
       if (ino < 1 || g >= inodeTables.length) {
-        throw corrupt(0, "inode " + ino + " out of range");
+        throw corrupt(CorruptInputException.UNKNOWN_OFFSET, "inode " + ino + " out of range");
       }
-      long at = inodeTables[(int) g] * bs + ((ino - 1) % ipg) * isz;
-      return read(at, isz);
+      return inodeTables[(int) g] * bs + ((ino - 1) % ipg) * isz;
+    }
+
+    /** Throws unless a checksum read ({@code got}) equals the one computed ({@code want}). */
+    private void verify(long at, String what, int got, int want) throws CorruptInputException {
+      if (got != want) {
+        throw corrupt(at, "checksum of " + what + " is " + hex(got) + ", expected " + hex(want));
+      }
+    }
+
+    private static String hex(long v) {
+      return "0x" + Long.toHexString(v & 0xFFFF_FFFFL);
     }
 
     private Timestamp time(ByteBuffer in, int off, int extraOff) {

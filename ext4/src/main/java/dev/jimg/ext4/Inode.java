@@ -27,6 +27,7 @@ final class Inode {
   static final int I_BLOCKS_LO = 0x1C;
   static final int I_FLAGS = 0x20;
   static final int I_BLOCK = 0x28;
+  static final int I_GENERATION = 0x64;
   static final int I_FILE_ACL_LO = 0x68;
   static final int I_SIZE_HIGH = 0x6C;
   static final int L_I_BLOCKS_HIGH = 0x74;

@@ -56,6 +56,7 @@ final class Superblock {
   static final int S_FLAGS = 0x160;
   static final int S_LOG_GROUPS_PER_FLEX = 0x174;
   static final int S_CHECKSUM_TYPE = 0x175;
+  static final int S_CHECKSUM_SEED = 0x270;
   static final int S_WTIME_HI = 0x27C;
   static final int S_MKFS_TIME_HI = 0x27E;
   static final int S_LASTCHECK_HI = 0x27F;

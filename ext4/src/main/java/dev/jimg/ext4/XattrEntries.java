@@ -26,7 +26,7 @@ final class XattrEntries {
   private static final int H_REFCOUNT = 0x04;
   private static final int H_BLOCKS = 0x08;
   private static final int H_HASH = 0x0C;
-  private static final int H_CHECKSUM = 0x10;
+  static final int H_CHECKSUM = 0x10;
 
   private static final int INDEX_USER = 1;
   private static final int INDEX_POSIX_ACL_ACCESS = 2;

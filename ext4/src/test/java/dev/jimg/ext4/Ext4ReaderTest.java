@@ -83,4 +83,113 @@ class Ext4ReaderTest {
           .hasMessageContaining("checksum");
     }
   }
+
+  @Test
+  void read_damagedInode_failsItsChecksum() throws Exception {
+    Path image = ExtImages.write("ext4", Map.of(), ExtImages.everything(), tmp.resolve("a.img"));
+    long at = inodeOffset(image, "/etc/hostname");
+    patch(image, at + Inode.I_MTIME, (byte) 0x55);
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("checksum of inode")
+          .hasMessageContaining("at byte " + (at + Inode.L_I_CHECKSUM_LO));
+    }
+  }
+
+  @Test
+  void read_damagedDirectoryBlock_failsItsChecksum() throws Exception {
+    Path image = ExtImages.write("ext4", Map.of(), ExtImages.everything(), tmp.resolve("a.img"));
+    long block = firstBlock(image, "/dev");
+    patch(image, block * 4096 + 12 + 8, (byte) ','); // the first byte of ".." becomes ","
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("checksum of a block of directory inode");
+    }
+  }
+
+  @Test
+  void read_directoryThatContainsItsParent_failsAsALoop() throws Exception {
+    Path image =
+        ExtImages.write(
+            "ext4",
+            Map.of("features", "-metadata_csum"),
+            ExtImages.everything(),
+            tmp.resolve("a.img"));
+    // the root's entry "dev" is made to name inode 2, the root itself
+    long block = firstBlock(image, "/");
+    byte[] dir = new byte[4096];
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
+      f.seek(block * 4096);
+      f.readFully(dir);
+    }
+    int at = 0;
+    while (!(dir[at + 6] == 3 && dir[at + 8] == 'd' && dir[at + 9] == 'e' && dir[at + 10] == 'v')) {
+      at += (dir[at + 4] & 0xFF) | (dir[at + 5] & 0xFF) << 8;
+    }
+    patch(image, block * 4096 + at, (byte) 2);
+    patch(image, block * 4096 + at + 1, (byte) 0);
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("/dev is directory inode 2 again: a loop");
+    }
+  }
+
+  @Test
+  void read_nameWithSlash_corruptNotUnchecked() throws Exception {
+    Path image =
+        ExtImages.write(
+            "ext2", Map.of("block-size", "1024"), ExtImages.everything(), tmp.resolve("a.img"));
+    long block = firstBlock(image, "/etc");
+    byte[] dir = new byte[1024];
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
+      f.seek(block * 1024);
+      f.readFully(dir);
+    }
+    int name = new String(dir, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("hostname");
+    patch(image, block * 1024 + name + 4, (byte) '/');
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("directory /etc has an entry of invalid name");
+    }
+  }
+
+  /** Where debugfs says the inode of {@code path} is. */
+  private static long inodeOffset(Path image, String path) {
+    String out =
+        Exec.run(
+                Validators.require(Tool.DEBUGFS).toString(), "-R", "imap " + path, image.toString())
+            .requireOk()
+            .text();
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("located at block (\\d+), offset 0x([0-9a-f]+)")
+            .matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Long.parseLong(m.group(1)) * 4096 + Long.parseLong(m.group(2), 16);
+  }
+
+  /** The first data block of {@code path}, as debugfs lists it (after its banner line). */
+  private static long firstBlock(Path image, String path) {
+    String out =
+        Exec.run(
+                Validators.require(Tool.DEBUGFS).toString(),
+                "-R",
+                "blocks " + path,
+                image.toString())
+            .requireOk()
+            .text();
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\d+)").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private static void patch(Path image, long at, byte value) throws java.io.IOException {
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+      f.seek(at);
+      f.write(value);
+    }
+  }
 }
