@@ -16,6 +16,8 @@ import dev.jimg.testdata.TreeManifestAssert;
 import dev.jimg.testdata.Validators;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,16 +39,25 @@ class Ext4ReaderTest {
     }
   }
 
-  @Test
-  void read_mke2fsImage_givesTheDirectoryTree() throws Exception {
+  @ParameterizedTest
+  @CsvSource({
+    "-t ext4",
+    "-t ext4 -O metadata_csum_seed",
+    "-t ext4 -b 1024 -O ^metadata_csum",
+    "-t ext3",
+    "-t ext2 -b 1024"
+  })
+  void read_mke2fsImage_givesTheDirectoryTree(String mke2fsOptions) throws Exception {
     Path mke2fs = Validators.require(Tool.MKE2FS);
     Validators.requireRoot();
     FileTree tree = ExtImages.everything();
     Path dir = tmp.resolve("src");
     HostTree.write(tree, dir);
     Path image = tmp.resolve("m.img");
-    Exec.run(mke2fs.toString(), "-q", "-t", "ext4", "-d", dir.toString(), image.toString(), "64M")
-        .requireOk();
+    List<String> command = new ArrayList<>(List.of(mke2fs.toString(), "-q"));
+    command.addAll(List.of(mke2fsOptions.split(" ")));
+    command.addAll(List.of("-d", dir.toString(), image.toString(), "64M"));
+    Exec.run(command).requireOk();
     try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
       FileTree back = new Ext4Reader().read(ch);
       // mke2fs -d keeps whole seconds only and not the root's own times
