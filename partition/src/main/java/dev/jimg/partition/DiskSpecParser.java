@@ -258,7 +258,10 @@ public final class DiskSpecParser {
         List<Object> list = list(m.get("sources"), at + ".sources");
         for (int i = 0; i < list.size(); i++) {
           String s = string(list.get(i), at + ".sources[" + i + "]");
-          b.source(s.equals(Sources.STDIN) ? s : base.resolve(s).toString());
+          b.source(
+              s.equals(Sources.STDIN)
+                  ? s
+                  : SpecNodes.resolve(base, s, at + ".sources[" + i + "]").toString());
         }
       }
       if (m.containsKey("options")) {
@@ -325,7 +328,7 @@ public final class DiskSpecParser {
     }
 
     private Path path(Object node, String at) throws InvalidOptionException {
-      return base.resolve(string(node, at));
+      return SpecNodes.resolve(base, string(node, at), at);
     }
   }
 }

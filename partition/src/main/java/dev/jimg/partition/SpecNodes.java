@@ -3,6 +3,8 @@ package dev.jimg.partition;
 
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.Sizes;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -98,6 +100,20 @@ public final class SpecNodes {
       throw new InvalidOptionException(at + ": expected text, found " + describe(node));
     }
     return s;
+  }
+
+  /**
+   * {@code value}, a path named in the spec, resolved against {@code base} (the spec's directory).
+   *
+   * @throws InvalidOptionException if the host cannot name such a path (a NUL byte in it)
+   */
+  public static Path resolve(Path base, String value, String at) throws InvalidOptionException {
+    try {
+      return base.resolve(value);
+    } catch (InvalidPathException e) {
+      throw new InvalidOptionException(
+          at + ": \"" + value + "\" is not a path (" + e.getReason() + ")");
+    }
   }
 
   /** Text, a number or a boolean, as text (for option values, seeds, labels). */

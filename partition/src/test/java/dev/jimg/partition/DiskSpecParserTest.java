@@ -12,39 +12,41 @@ import org.junit.jupiter.api.Test;
 class DiskSpecParserTest {
   static final Path BASE = Path.of("/specs");
 
+  /** The spec the issue gives as its example: every key. */
+  static final String ISSUE_EXAMPLE =
+      """
+      table: gpt
+      sector-size: 4096
+      size: 2G
+      seed: my-board
+      partitions:
+        - name: esp
+          type: esp
+          size: 100M
+          filesystem: fat
+          sources: [boot/]
+          label: ESP
+          uuid: 01234567-89ab-cdef-0123-456789abcdef
+          attributes: [required, 60]
+        - name: root
+          type: linux-root-x86-64
+          filesystem: ext4
+          sources: [rootfs.tar]
+          options: {block-size: 4096}
+          grow: true
+          max-size: 1G
+      blobs:
+        - file: u-boot.bin
+          offset: 8K
+      """;
+
   static DiskSpec parse(String yaml) throws InvalidOptionException {
     return DiskSpecParser.parse(yaml, BASE, "test.yaml");
   }
 
   @Test
   void parse_issueExample_allFieldsRead() throws Exception {
-    DiskSpec s =
-        parse(
-            """
-            table: gpt
-            sector-size: 4096
-            size: 2G
-            seed: my-board
-            partitions:
-              - name: esp
-                type: esp
-                size: 100M
-                filesystem: fat
-                sources: [boot/]
-                label: ESP
-                uuid: 01234567-89ab-cdef-0123-456789abcdef
-                attributes: [required, 60]
-              - name: root
-                type: linux-root-x86-64
-                filesystem: ext4
-                sources: [rootfs.tar]
-                options: {block-size: 4096}
-                grow: true
-                max-size: 1G
-            blobs:
-              - file: u-boot.bin
-                offset: 8K
-            """);
+    DiskSpec s = parse(ISSUE_EXAMPLE);
     assertThat(s.table()).isEqualTo(TableType.GPT);
     assertThat(s.sectorSize()).isEqualTo(4096);
     assertThat(s.size()).hasValue(2L << 30);
@@ -131,5 +133,16 @@ class DiskSpecParserTest {
     assertThat(s.partitions().get(0).bootable()).isTrue();
     assertThat(s.partitions().get(1).type().orElseThrow().mbrType()).hasValue(0x83);
     assertThat(s.partitions().get(2).type().orElseThrow().mbrType()).hasValue(0x82);
+  }
+
+  @Test
+  void parse_pathWithNulCharacter_namesTheKey() {
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "partitions:\n  - {name: a, size: 1M, filesystem: fat, sources: [\"x\\0y\"]}\n"))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("partitions[0].sources[0]")
+        .hasMessageContaining("is not a path");
   }
 }

@@ -121,7 +121,10 @@ public final class SystemSpecParser {
     List<Object> list = list(m.get("sources"), "root.sources");
     for (int i = 0; i < list.size(); i++) {
       String s = string(list.get(i), "root.sources[" + i + "]");
-      sources.add(s.equals(Sources.STDIN) ? s : base.resolve(s).toString());
+      sources.add(
+          s.equals(Sources.STDIN)
+              ? s
+              : SpecNodes.resolve(base, s, "root.sources[" + i + "]").toString());
     }
     if (sources.isEmpty()) {
       throw new InvalidOptionException("root.sources: the list is empty; give the root tree");
@@ -154,7 +157,7 @@ public final class SystemSpecParser {
     Map<String, Object> m = map(node, "boot", BOOT_KEYS);
     String loader = m.containsKey("loader") ? string(m.get("loader"), "boot.loader") : SYSTEMD_BOOT;
     if (!loader.equals(SYSTEMD_BOOT)) {
-      loader = base.resolve(loader).toString();
+      loader = SpecNodes.resolve(base, loader, "boot.loader").toString();
     }
     String kernel = file(m, "kernel", base, false);
     String initrd = file(m, "initrd", base, true);
@@ -187,7 +190,7 @@ public final class SystemSpecParser {
     if (v.equals(AUTO) || v.startsWith(ROOT_PREFIX) || (noneAllowed && v.equals(NONE))) {
       return v;
     }
-    return base.resolve(v).toString();
+    return SpecNodes.resolve(base, v, "boot." + key).toString();
   }
 
   private static String digest(String text) {

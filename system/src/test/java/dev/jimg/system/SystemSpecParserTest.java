@@ -11,28 +11,30 @@ import org.junit.jupiter.api.Test;
 class SystemSpecParserTest {
   private static final Path BASE = Path.of("/specs");
 
+  /** A spec with root, boot and hostname. */
+  static final String FULL_SPEC =
+      """
+      seed: demo
+      root:
+        sources: [rootfs.tar, overlay/]
+        filesystem: squashfs
+        options: {compression: lz4}
+      boot:
+        loader: systemd-boot
+        kernel: auto
+        initrd: root:/boot/initrd.img-6.1
+        cmdline: "console=ttyS0 quiet"
+        esp-size: 128M
+      hostname: demo
+      """;
+
   private static SystemSpec parse(String yaml) throws InvalidOptionException {
     return SystemSpecParser.parse(yaml, BASE, "test.yaml");
   }
 
   @Test
   void parse_fullSpec_readsRootBootAndHostname() throws Exception {
-    SystemSpec s =
-        parse(
-            """
-            seed: demo
-            root:
-              sources: [rootfs.tar, overlay/]
-              filesystem: squashfs
-              options: {compression: lz4}
-            boot:
-              loader: systemd-boot
-              kernel: auto
-              initrd: root:/boot/initrd.img-6.1
-              cmdline: "console=ttyS0 quiet"
-              esp-size: 128M
-            hostname: demo
-            """);
+    SystemSpec s = parse(FULL_SPEC);
     assertThat(s.disk().seed()).contains("demo");
     assertThat(s.root().orElseThrow().sources())
         .containsExactly(
