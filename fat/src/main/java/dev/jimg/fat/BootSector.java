@@ -164,8 +164,8 @@ public record BootSector(
 
   /**
    * Reads and checks a boot sector: jump, signature, sector size 512–4096 and a power of two,
-   * cluster size a power of two, at least one FAT, reserved sectors, and a type that matches the
-   * cluster count.
+   * cluster size a power of two, at least one FAT, reserved sectors, a type that matches the
+   * cluster count, and no more clusters than FAT32 numbers.
    *
    * @throws CorruptInputException naming the field, the value found and the value expected
    */
@@ -220,7 +220,18 @@ public record BootSector(
           BPB_TOT_SEC16,
           "the FATs and root directory (" + data + " sectors) do not fit in " + total + " sectors");
     }
-    FatType type = FatType.ofClusterCount((total - data) / spc);
+    long clusters = (total - data) / spc;
+    if (clusters > FatType.FAT32.maxClusters()) {
+      throw new CorruptInputException(
+          resource,
+          BPB_TOT_SEC32,
+          "a volume of "
+              + clusters
+              + " clusters; FAT32 numbers at most "
+              + FatType.FAT32.maxClusters()
+              + " (0x0FFFFFF5), the values above are reserved");
+    }
+    FatType type = FatType.ofClusterCount(clusters);
     if ((type == FatType.FAT32) != fat32) {
       throw new CorruptInputException(
           resource,
