@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
 import picocli.CommandLine.IParameterExceptionHandler;
@@ -106,8 +107,8 @@ public final class Cli {
     cl.setExecutionExceptionHandler(new CommandFailures(debugFromEnv));
     int code;
     try {
-      code = cl.execute(args);
-    } catch (OutOfMemoryError e) {
+      code = onDeepStack(() -> cl.execute(args));
+    } catch (OutOfMemoryError | StackOverflowError e) {
       // picocli hands Exceptions to CommandFailures but lets Errors through. By now the tree is
       // unreachable, so there is room to say what happened; if not, a fixed line still is.
       try {
@@ -116,7 +117,7 @@ public final class Cli {
             parsed == null
                 ? Failures.report(e, debugFromEnv, err)
                 : ((CommandFailures) cl.getExecutionExceptionHandler()).report(e, parsed);
-      } catch (OutOfMemoryError again) {
+      } catch (OutOfMemoryError | StackOverflowError again) {
         err.println("jimg: out of memory");
         code = Failures.EXIT_FAILED;
       }
@@ -124,6 +125,60 @@ public final class Cli {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * The stack of the thread a command runs on. Trees nest as deep as a tar says (each level one
+   * more frame in the writers' and readers' walks): with the JVM's default 1 MiB, mkfs squashfs and
+   * fat of a tar of 3,000 nested directories overflowed. This is address space, touched only as
+   * deep as a run goes; where the system refuses to reserve it, the command runs on the calling
+   * thread.
+   */
+  static final long STACK_BYTES = 512L << 20;
+
+  /**
+   * Runs {@code work} on a thread with a {@link #STACK_BYTES} stack and waits for it; what it
+   * throws is thrown here.
+   */
+  static int onDeepStack(IntSupplier work) {
+    int[] result = new int[1];
+    Throwable[] thrown = new Throwable[1];
+    Thread t =
+        new Thread(
+            null,
+            () -> {
+              try {
+                result[0] = work.getAsInt();
+              } catch (Throwable x) {
+                thrown[0] = x;
+              }
+            },
+            "jimg",
+            STACK_BYTES);
+    try {
+      t.start();
+    } catch (OutOfMemoryError cannotReserve) {
+      return work.getAsInt();
+    }
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (thrown[0] instanceof Error e) {
+      throw e;
+    }
+    if (thrown[0] instanceof RuntimeException e) {
+      throw e;
+    }
+    return result[0];
   }
 
   /**

@@ -46,6 +46,12 @@ final class Failures {
       text = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     } else if (t instanceof OutOfMemoryError) {
       text = outOfMemory(t.getMessage(), Runtime.getRuntime().maxMemory());
+    } else if (t instanceof StackOverflowError) {
+      text =
+          "the tree's directories nest too deeply for jimg's stack of "
+              + (Cli.STACK_BYTES >> 20)
+              + " MiB (a Linux path holds at most 4,096 bytes, about 2,000 levels); flatten the"
+              + " tree";
     } else {
       text =
           "internal error: "
