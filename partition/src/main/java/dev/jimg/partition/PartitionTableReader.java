@@ -19,8 +19,10 @@ import java.util.zip.CRC32;
 /**
  * Reads the partition table of a disk image: GPT (512 or 4096-byte sectors; header and entry-array
  * CRC32s checked) or MBR (primary partitions and the logical ones in an extended partition's chain
- * of boot records, 512-byte sectors). Strict: a GPT whose checksums fail is corrupt input, not "no
- * table".
+ * of boot records, 512-byte sectors). Strict: a GPT whose checksums fail, whose entry array lies
+ * outside the disk or whose entries end before they start is corrupt input, not "no table", and so
+ * is a protective MBR without a GPT header. Only the primary GPT is read; the backup is looked at
+ * only to say, in such an error, whether it is intact.
  */
 public final class PartitionTableReader {
   /** Largest entry array accepted (the standard is 128 entries of 128 bytes). */
@@ -45,13 +47,15 @@ public final class PartitionTableReader {
    * The table of {@code disk}, or empty when the first sector has no MBR signature or the MBR has
    * no partition (a filesystem image, for instance).
    *
-   * @throws CorruptInputException if a GPT header or entry array fails its checksum
+   * @throws CorruptInputException if a GPT header or entry array fails its checksum or holds values
+   *     no disk can have, if a protective MBR has no GPT behind it, or if the chain of extended
+   *     boot records leaves the disk or does not end
    */
   public static Optional<Table> read(ImageChannel disk, String name) throws IOException {
     if (disk.size() < MasterBootRecord.SIZE) {
       return Optional.empty();
     }
-    ByteBuffer mbr = read(disk, 0, MasterBootRecord.SIZE);
+    ByteBuffer mbr = read(disk, 0, MasterBootRecord.SIZE, name);
     if ((mbr.getShort(MasterBootRecord.SIGNATURE) & 0xFFFF) != 0xAA55) {
       return Optional.empty();
     }
@@ -83,12 +87,18 @@ public final class PartitionTableReader {
       logical(disk, extended, primary, name);
     }
     if (protective) {
+      String hint = "";
       for (int sector : SECTOR_SIZES) {
         Optional<Table> gpt = gpt(disk, sector, name);
         if (gpt.isPresent()) {
           return gpt;
         }
+        hint = hint.isEmpty() ? backupHint(disk, name, sector) : hint;
       }
+      throw new CorruptInputException(
+          name,
+          512,
+          "protective MBR (type 0xee) but no GPT header (\"EFI PART\") at byte 512 or 4096" + hint);
     }
     return primary.isEmpty()
         ? Optional.empty()
@@ -116,9 +126,16 @@ public final class PartitionTableReader {
     int number = 5;
     for (int hops = 0; hops < MAX_LOGICAL; hops++) {
       if ((ebr + 1) * 512 > disk.size()) {
-        throw new CorruptInputException(name, ebr * 512, "extended boot record past the end");
+        throw new CorruptInputException(
+            name,
+            ebr * 512,
+            "extended boot record at LBA "
+                + ebr
+                + " is past the end of the disk ("
+                + disk.size()
+                + " bytes)");
       }
-      ByteBuffer b = read(disk, ebr * 512, MasterBootRecord.SIZE);
+      ByteBuffer b = read(disk, ebr * 512, MasterBootRecord.SIZE, name);
       if ((b.getShort(MasterBootRecord.SIGNATURE) & 0xFFFF) != 0xAA55) {
         throw new CorruptInputException(name, ebr * 512, "extended boot record without 55 AA");
       }
@@ -140,12 +157,60 @@ public final class PartitionTableReader {
         name, base * 512, "more than " + MAX_LOGICAL + " logical partitions (a loop?)");
   }
 
+  /**
+   * The GPT whose primary header is at LBA 1 of {@code sector}-byte sectors, or empty when there is
+   * no {@code EFI PART} signature there. When the primary is damaged, the error says whether the
+   * backup at the last LBA is intact.
+   */
   private static Optional<Table> gpt(ImageChannel disk, int sector, String name)
       throws IOException {
     if (disk.size() < 2L * sector) {
       return Optional.empty();
     }
-    ByteBuffer h = read(disk, sector, GptHeader.HEADER_SIZE);
+    return gpt(new Place(disk, name, sector, 1));
+  }
+
+  /** Where a GPT header is read: the disk, its name, the sector size and the header's LBA. */
+  private record Place(ImageChannel disk, String name, int sector, long headerLba) {
+    /** The byte offset of the header. */
+    long header() {
+      return headerLba * sector;
+    }
+
+    /** An error about this GPT; for the primary, it adds whether the backup is intact. */
+    CorruptInputException corrupt(long offset, String problem) throws IOException {
+      return new CorruptInputException(
+          name, offset, headerLba == 1 ? problem + backupHint(disk, name, sector) : problem);
+    }
+  }
+
+  /**
+   * A note for an error about the primary GPT: that the backup at the disk's last {@code
+   * sector}-byte LBA is intact (its header and entry array check out); empty when it is not.
+   */
+  private static String backupHint(ImageChannel disk, String name, int sector) throws IOException {
+    long last = disk.size() / sector - 1;
+    if (last < 2) {
+      return "";
+    }
+    try {
+      if (gpt(new Place(disk, name, sector, last)).isPresent()) {
+        return "; the backup GPT header at byte "
+            + last * sector
+            + " is intact (gdisk or sgdisk can restore the primary from it)";
+      }
+    } catch (CorruptInputException e) {
+      // the backup is damaged as well: nothing to point to
+    }
+    return "";
+  }
+
+  /** The GPT whose header is at {@code at}, or empty when the header has no signature. */
+  private static Optional<Table> gpt(Place at) throws IOException {
+    ImageChannel disk = at.disk();
+    int sector = at.sector();
+    long headerAt = at.header();
+    ByteBuffer h = read(disk, headerAt, GptHeader.HEADER_SIZE, at.name());
     byte[] sig = new byte[8];
     h.get(GptHeader.SIGNATURE_OFFSET, sig);
     if (!Arrays.equals(sig, GptHeader.SIGNATURE)) {
@@ -153,38 +218,112 @@ public final class PartitionTableReader {
     }
     int headerSize = h.getInt(GptHeader.HEADER_SIZE_OFFSET);
     if (headerSize < GptHeader.HEADER_SIZE || headerSize > sector) {
-      throw new CorruptInputException(name, sector, "GPT header size " + headerSize);
+      throw at.corrupt(
+          headerAt + GptHeader.HEADER_SIZE_OFFSET,
+          "GPT header size "
+              + Integer.toUnsignedString(headerSize)
+              + ", expected "
+              + GptHeader.HEADER_SIZE
+              + " to "
+              + sector);
     }
-    ByteBuffer whole = read(disk, sector, headerSize);
+    ByteBuffer whole = read(disk, headerAt, headerSize, at.name());
     int stored = whole.getInt(GptHeader.HEADER_CRC32);
     whole.putInt(GptHeader.HEADER_CRC32, 0);
-    if (crc(whole) != stored) {
-      throw new CorruptInputException(name, sector, "GPT header CRC32 does not match");
+    int computed = crc(whole);
+    if (computed != stored) {
+      throw at.corrupt(
+          headerAt + GptHeader.HEADER_CRC32,
+          String.format(
+              Locale.ROOT,
+              "GPT header CRC32 is %08x, its %d bytes give %08x",
+              stored,
+              headerSize,
+              computed));
     }
     long entriesLba = h.getLong(GptHeader.PARTITION_ENTRY_LBA);
     long count = h.getInt(GptHeader.NUMBER_OF_PARTITION_ENTRIES) & 0xFFFF_FFFFL;
     long entrySize = h.getInt(GptHeader.SIZE_OF_PARTITION_ENTRY) & 0xFFFF_FFFFL;
-    if (entrySize < GptPartitionEntry.SIZE || count * entrySize > MAX_ENTRY_ARRAY) {
-      throw new CorruptInputException(
-          name, sector, "GPT entry array of " + count + " x " + entrySize + " bytes");
+    if (entrySize < GptPartitionEntry.SIZE
+        || entrySize > MAX_ENTRY_ARRAY
+        || count * entrySize > MAX_ENTRY_ARRAY) {
+      throw at.corrupt(
+          headerAt + GptHeader.NUMBER_OF_PARTITION_ENTRIES,
+          "GPT entry array of "
+              + count
+              + " x "
+              + entrySize
+              + " bytes, expected entries of at least "
+              + GptPartitionEntry.SIZE
+              + " bytes and at most "
+              + MAX_ENTRY_ARRAY
+              + " bytes in all");
     }
-    ByteBuffer entries = read(disk, entriesLba * sector, (int) (count * entrySize));
-    if (crc(entries) != h.getInt(GptHeader.PARTITION_ENTRY_ARRAY_CRC32)) {
-      throw new CorruptInputException(
-          name, entriesLba * sector, "GPT partition entry array CRC32 does not match");
+    int arrayBytes = (int) (count * entrySize);
+    if (entriesLba < 2) {
+      throw at.corrupt(
+          headerAt + GptHeader.PARTITION_ENTRY_LBA,
+          "GPT partition entry array at LBA "
+              + Long.toUnsignedString(entriesLba)
+              + ", expected LBA 2 or later (after the header)");
     }
+    long entriesAt = entriesLba * sector;
+    if (entriesLba > disk.size() / sector || entriesAt > disk.size() - arrayBytes) {
+      throw at.corrupt(
+          headerAt + GptHeader.PARTITION_ENTRY_LBA,
+          "GPT partition entry array of "
+              + arrayBytes
+              + " bytes at LBA "
+              + entriesLba
+              + " runs past the end of the disk ("
+              + disk.size()
+              + " bytes)");
+    }
+    ByteBuffer entries = read(disk, entriesAt, arrayBytes, at.name());
+    int arrayCrc = crc(entries);
+    if (arrayCrc != h.getInt(GptHeader.PARTITION_ENTRY_ARRAY_CRC32)) {
+      throw at.corrupt(
+          entriesAt,
+          String.format(
+              Locale.ROOT,
+              "GPT partition entry array CRC32 is %08x in the header, its %d bytes give %08x",
+              h.getInt(GptHeader.PARTITION_ENTRY_ARRAY_CRC32),
+              arrayBytes,
+              arrayCrc));
+    }
+    long maxLba = Long.MAX_VALUE / sector - 1;
     List<Partition> parts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      int at = (int) (i * entrySize);
+      int entry = (int) (i * entrySize);
       UUID type =
-          Identities.fromGptBytes(array(entries), at + GptPartitionEntry.PARTITION_TYPE_GUID);
+          Identities.fromGptBytes(array(entries), entry + GptPartitionEntry.PARTITION_TYPE_GUID);
       if (type.getMostSignificantBits() == 0 && type.getLeastSignificantBits() == 0) {
         continue;
       }
-      long first = entries.getLong(at + GptPartitionEntry.STARTING_LBA);
-      long last = entries.getLong(at + GptPartitionEntry.ENDING_LBA);
+      long first = entries.getLong(entry + GptPartitionEntry.STARTING_LBA);
+      long last = entries.getLong(entry + GptPartitionEntry.ENDING_LBA);
+      if (first < 0 || last < 0 || first > maxLba || last > maxLba) {
+        throw at.corrupt(
+            entriesAt + entry + GptPartitionEntry.STARTING_LBA,
+            "GPT entry "
+                + (i + 1)
+                + " spans LBAs "
+                + Long.toUnsignedString(first)
+                + " to "
+                + Long.toUnsignedString(last)
+                + ", past the largest possible disk ("
+                + maxLba
+                + " sectors of "
+                + sector
+                + " bytes)");
+      }
+      if (last < first) {
+        throw at.corrupt(
+            entriesAt + entry + GptPartitionEntry.ENDING_LBA,
+            "GPT entry " + (i + 1) + " ends at LBA " + last + ", before its starting LBA " + first);
+      }
       byte[] nameBytes = new byte[GptPartitionEntry.NAME_UNITS * 2];
-      entries.get(at + GptPartitionEntry.PARTITION_NAME, nameBytes);
+      entries.get(entry + GptPartitionEntry.PARTITION_NAME, nameBytes);
       String partName = new String(nameBytes, StandardCharsets.UTF_16LE);
       int nul = partName.indexOf('\0');
       parts.add(
@@ -195,14 +334,25 @@ public final class PartitionTableReader {
               type.toString(),
               Optional.of(
                   Identities.fromGptBytes(
-                      array(entries), at + GptPartitionEntry.UNIQUE_PARTITION_GUID)),
+                      array(entries), entry + GptPartitionEntry.UNIQUE_PARTITION_GUID)),
               nul >= 0 ? partName.substring(0, nul) : partName));
     }
     UUID diskGuid = Identities.fromGptBytes(array(h), GptHeader.DISK_GUID);
     return Optional.of(new Table("gpt", sector, Optional.of(diskGuid), parts));
   }
 
-  private static ByteBuffer read(ImageChannel disk, long offset, int length) throws IOException {
+  /**
+   * {@code length} bytes at {@code offset}, little-endian; a read that would pass the end of the
+   * disk is corrupt input, not an {@link java.io.EOFException}.
+   */
+  private static ByteBuffer read(ImageChannel disk, long offset, int length, String name)
+      throws IOException {
+    if (offset < 0 || offset > disk.size() - length) {
+      throw new CorruptInputException(
+          name,
+          offset,
+          "a read of " + length + " bytes passes the end of the disk (" + disk.size() + " bytes)");
+    }
     ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
     disk.readFully(b, offset);
     return b.flip();
