@@ -23,7 +23,9 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,14 +37,23 @@ import org.tukaani.xz.XZInputStream;
 
 /**
  * Reads a squashfs 4.0 image (ours or mksquashfs's; gzip, xz, zstd or uncompressed) into a {@link
- * FileTree}. Strict: a bad magic, version, block size, table position, metadata header or directory
- * entry is a {@link CorruptInputException} naming the offset; sizes read from the image are checked
- * against the image before anything is allocated. File contents are read lazily from the channel.
- * Stateless and thread-safe.
+ * FileTree}. Strict: a bad magic, version, block size, table position, metadata header, inode,
+ * directory entry or xattr is a {@link CorruptInputException} naming the offset (for something
+ * inside a metadata block, the block's); sizes read from the image are checked against the image
+ * before anything is allocated. Directories are walked with a stack of their own, so however deep
+ * they nest the call stack does not grow. File contents are read lazily from the channel. Stateless
+ * and thread-safe.
  */
 public final class SquashfsReader implements FilesystemReader {
   private static final long MAX_METADATA = 1L << 30;
   private static final String[] XATTR_PREFIXES = {"user.", "trusted.", "security."};
+
+  /**
+   * For each inode type (1 to 14), the bytes after the common header that this reader reads before
+   * any variable part (block sizes, a symlink's target; for a symlink, the xattr index after the
+   * target is counted here too).
+   */
+  private static final int[] FIXED_BODY = {0, 16, 16, 8, 8, 8, 4, 4, 24, 40, 12, 12, 12, 8, 8};
 
   @Override
   public boolean probe(ImageChannel channel) throws IOException {
@@ -60,6 +71,7 @@ public final class SquashfsReader implements FilesystemReader {
     try {
       return new Image(channel).tree();
     } catch (BufferUnderflowException | IndexOutOfBoundsException | IllegalArgumentException e) {
+      // a last resort for damage no check above foresaw
       throw new CorruptInputException(
           channel.toString(), CorruptInputException.UNKNOWN_OFFSET, "bad squashfs structure", e);
     }
@@ -108,7 +120,22 @@ public final class SquashfsReader implements FilesystemReader {
       }
       long used = sb.bytesUsed();
       if (used > ch.size() || used < Superblock.SIZE) {
-        throw corrupt(Superblock.S_BYTES_USED, "bytes_used " + used + " but image is " + ch.size());
+        throw corrupt(
+            Superblock.S_BYTES_USED,
+            "bytes_used " + Long.toUnsignedString(used) + " but image is " + ch.size());
+      }
+      inImage(Superblock.S_INODE_TABLE_START, "inode table", sb.inodeTableStart(), used);
+      inImage(
+          Superblock.S_DIRECTORY_TABLE_START, "directory table", sb.directoryTableStart(), used);
+      inImage(Superblock.S_ID_TABLE_START, "id table", sb.idTableStart(), used);
+      if (sb.fragmentCount() > 0) {
+        inImage(Superblock.S_FRAGMENT_TABLE_START, "fragment table", sb.fragmentTableStart(), used);
+      }
+      if (sb.exportTableStart() != Superblock.INVALID) {
+        inImage(Superblock.S_LOOKUP_TABLE_START, "export table", sb.exportTableStart(), used);
+      }
+      if (sb.xattrIdTableStart() != Superblock.INVALID) {
+        inImage(Superblock.S_XATTR_ID_TABLE_START, "xattr id table", sb.xattrIdTableStart(), used);
       }
       if (!(sb.inodeTableStart() < sb.directoryTableStart()
           && sb.directoryTableStart() <= sb.idTableStart()
@@ -143,7 +170,21 @@ public final class SquashfsReader implements FilesystemReader {
         ByteBuffer fb =
             ByteBuffer.wrap(table(f, sb.fragmentCount() * 16)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < sb.fragmentCount(); i++) {
-          fragments.add(new long[] {fb.getLong(16 * i), fb.getInt(16 * i + 8) & 0xFFFF_FFFFL});
+          long start = fb.getLong(16 * i);
+          if (start < Superblock.SIZE || start >= used) {
+            throw corrupt(
+                f[16 * i / MetadataWriter.METADATA_SIZE],
+                "fragment "
+                    + i
+                    + " at "
+                    + Long.toUnsignedString(start)
+                    + ", outside the image (bytes "
+                    + Superblock.SIZE
+                    + " to "
+                    + used
+                    + ")");
+          }
+          fragments.add(new long[] {start, fb.getInt(16 * i + 8) & 0xFFFF_FFFFL});
         }
         nextTable = f[0];
       }
@@ -158,9 +199,79 @@ public final class SquashfsReader implements FilesystemReader {
       return new CorruptInputException(name, offset, problem);
     }
 
+    /**
+     * Checks that the table {@code what}, whose start the superblock holds at {@code field}, starts
+     * after the superblock and before {@code used}.
+     */
+    void inImage(int field, String what, long start, long used) throws CorruptInputException {
+      if (start < Superblock.SIZE || start >= used) {
+        throw corrupt(
+            field,
+            what
+                + " at "
+                + Long.toUnsignedString(start)
+                + ", outside the image (bytes "
+                + Superblock.SIZE
+                + " to "
+                + used
+                + ")");
+      }
+    }
+
+    /**
+     * The image offset of the metadata block holding byte {@code pos} of a table decoded by {@link
+     * #stream}, given the table's start and its blocks (offset from the start to position in the
+     * decoded bytes): the closest place in the image to name for damage inside a block.
+     */
+    static long blockAt(Map<Long, Integer> blocks, long tableStart, long pos) {
+      long best = tableStart;
+      int bestPos = -1;
+      for (Map.Entry<Long, Integer> e : blocks.entrySet()) {
+        if (e.getValue() <= pos && e.getValue() > bestPos) {
+          bestPos = e.getValue();
+          best = tableStart + e.getKey();
+        }
+      }
+      return best;
+    }
+
+    /** An error about the inode at {@code pos} of the inode table, at its metadata block. */
+    CorruptInputException inodeCorrupt(long pos, String problem) {
+      return corrupt(blockAt(inodeBlocks, sb.inodeTableStart(), pos), problem);
+    }
+
+    /** An error about byte {@code pos} of the directory table, at its metadata block. */
+    CorruptInputException dirCorrupt(long pos, String problem) {
+      return corrupt(blockAt(dirBlocks, sb.directoryTableStart(), pos), problem);
+    }
+
+    /** Checks that the inode at {@code p}, {@code length} bytes long, ends within the table. */
+    void inodeFits(int p, long length, ImagePath path) throws CorruptInputException {
+      if (p + length > inodes.length) {
+        throw inodeCorrupt(
+            p,
+            path
+                + ": inode of "
+                + length
+                + " bytes at "
+                + p
+                + " runs past the end of the inode table ("
+                + inodes.length
+                + " bytes)");
+      }
+    }
+
     ByteBuffer read(long pos, int len) throws IOException {
-      if (pos < 0 || len < 0 || pos + len > ch.size()) {
-        throw corrupt(pos, "read of " + len + " bytes past the end of the image");
+      if (pos < 0 || len < 0 || pos > ch.size() - len) {
+        throw corrupt(
+            pos < 0 ? CorruptInputException.UNKNOWN_OFFSET : pos,
+            "a read of "
+                + len
+                + " bytes at "
+                + Long.toUnsignedString(pos)
+                + " passes the end of the image ("
+                + ch.size()
+                + " bytes)");
       }
       ByteBuffer b = ByteBuffer.allocate(len).order(ByteOrder.LITTLE_ENDIAN);
       ch.readFully(b, pos);
@@ -309,8 +420,17 @@ public final class SquashfsReader implements FilesystemReader {
       long kvStart = h.getLong(0);
       long count = h.getInt(8) & 0xFFFF_FFFFL;
       long[] idx = index(start + 16, count, 16, used, Superblock.S_XATTR_ID_TABLE_START);
-      if (count == 0 || kvStart >= idx[0]) {
-        throw corrupt(start, "bad xattr table header");
+      if (count == 0 || kvStart < Superblock.SIZE || kvStart >= idx[0]) {
+        throw corrupt(
+            start,
+            "xattr id table header: "
+                + count
+                + " ids, key-value table at "
+                + Long.toUnsignedString(kvStart)
+                + "; expected at least one id and the table between byte "
+                + Superblock.SIZE
+                + " and the id blocks at "
+                + (idx.length > 0 ? idx[0] : start));
       }
       ByteBuffer ids = ByteBuffer.wrap(table(idx, count * 16)).order(ByteOrder.LITTLE_ENDIAN);
       Map<Long, Integer> blocks = new HashMap<>();
@@ -320,28 +440,54 @@ public final class SquashfsReader implements FilesystemReader {
         long ref = ids.getLong(16 * i);
         long n = ids.getInt(16 * i + 8) & 0xFFFF_FFFFL;
         int p = at(blocks, ref, kv.capacity(), kvStart);
+        int cap = kv.capacity();
         List<Xattr> list = new ArrayList<>();
         for (long k = 0; k < n; k++) {
+          if (p + 4L > cap) {
+            throw xattrCorrupt(blocks, kvStart, p, i, "name header past the end of the table");
+          }
           int type = kv.getShort(p) & 0xFFFF;
           int nameLen = kv.getShort(p + 2) & 0xFFFF;
           int prefix = type & 0xFF;
           if (prefix > 2) {
-            throw corrupt(kvStart, "xattr prefix id " + prefix);
+            throw xattrCorrupt(blocks, kvStart, p, i, "prefix id " + prefix + ", expected 0 to 2");
+          }
+          if (p + 4L + nameLen + 4 > cap) {
+            throw xattrCorrupt(
+                blocks, kvStart, p, i, "name of " + nameLen + " bytes past the end of the table");
           }
           byte[] nm = new byte[nameLen];
           kv.get(p + 4, nm);
-          p += 4 + nameLen;
-          int vlen = kv.getInt(p);
-          int vp = p;
-          if ((type & 0x100) != 0) {
-            vp = at(blocks, kv.getLong(p + 4), kv.capacity(), kvStart);
-            vlen = kv.getInt(vp);
-            p += 12;
-          } else {
-            p += 4 + vlen;
+          for (byte c : nm) {
+            if (c == 0) {
+              throw xattrCorrupt(blocks, kvStart, p, i, "name with a NUL byte");
+            }
           }
-          if (vlen < 0 || vlen > kv.capacity()) {
-            throw corrupt(kvStart, "xattr value length " + vlen);
+          p += 4 + nameLen;
+          int vp = p;
+          boolean shared = (type & 0x100) != 0;
+          if (shared) {
+            if (p + 12L > cap) {
+              throw xattrCorrupt(
+                  blocks, kvStart, p, i, "value reference past the end of the table");
+            }
+            vp = at(blocks, kv.getLong(p + 4), cap, kvStart);
+            if (vp + 4L > cap) {
+              throw xattrCorrupt(blocks, kvStart, vp, i, "shared value past the end of the table");
+            }
+            p += 12;
+          }
+          int vlen = kv.getInt(vp);
+          if (vlen < 0 || vp + 4L + vlen > cap) {
+            throw xattrCorrupt(
+                blocks,
+                kvStart,
+                vp,
+                i,
+                "value of " + Integer.toUnsignedString(vlen) + " bytes past the end of the table");
+          }
+          if (!shared) {
+            p += 4 + vlen;
           }
           byte[] value = new byte[vlen];
           kv.get(vp + 4, value);
@@ -349,9 +495,21 @@ public final class SquashfsReader implements FilesystemReader {
               new Xattr(XATTR_PREFIXES[prefix] + new String(nm, StandardCharsets.UTF_8), value));
         }
         list.sort(Xattr.BY_NAME);
+        for (int k = 1; k < list.size(); k++) {
+          if (list.get(k).name().equals(list.get(k - 1).name())) {
+            throw xattrCorrupt(
+                blocks, kvStart, at(blocks, ref, cap, kvStart), i, list.get(k).name() + " twice");
+          }
+        }
         xattrs.add(List.copyOf(list));
       }
       return kvStart;
+    }
+
+    /** An error about xattr set {@code set}, found at byte {@code pos} of the key-value table. */
+    CorruptInputException xattrCorrupt(
+        Map<Long, Integer> blocks, long kvStart, long pos, int set, String problem) {
+      return corrupt(blockAt(blocks, kvStart, pos), "xattr set " + set + ": " + problem);
     }
 
     int at(Map<Long, Integer> blocks, long ref, int limit, long tableStart)
@@ -371,19 +529,45 @@ public final class SquashfsReader implements FilesystemReader {
       return ids[index];
     }
 
+    /**
+     * The tree, depth first in name order (so a hard link's first path in that order holds the
+     * file). The open directory listings are kept on a stack of their own, not the call stack, so
+     * however deep the directories nest, reading ends without a StackOverflowError.
+     */
     FileTree tree() throws IOException {
       FileTreeBuilder b = new FileTreeBuilder();
       Map<Long, ImagePath> seen = new HashMap<>();
       Set<Long> dirsSeen = new HashSet<>();
-      walk(b, ImagePath.ROOT, sb.rootInode(), seen, dirsSeen);
+      Deque<Listing> open = new ArrayDeque<>();
+      Listing root = inode(b, ImagePath.ROOT, sb.rootInode(), seen, dirsSeen);
+      if (root != null) {
+        open.push(root);
+      }
+      long[] ref = new long[1];
+      while (!open.isEmpty()) {
+        ImagePath child = next(open.peek(), ref);
+        if (child == null) {
+          open.pop();
+          continue;
+        }
+        Listing listing = inode(b, child, ref[0], seen, dirsSeen);
+        if (listing != null) {
+          open.push(listing);
+        }
+      }
       return b.build();
     }
 
-    private void walk(
+    /**
+     * Reads the inode at {@code ref} into {@code b} as {@code path}; returns its listing when it is
+     * a directory with entries, else null.
+     */
+    private Listing inode(
         FileTreeBuilder b, ImagePath path, long ref, Map<Long, ImagePath> seen, Set<Long> dirsSeen)
         throws IOException {
       ByteBuffer in = ByteBuffer.wrap(inodes).order(ByteOrder.LITTLE_ENDIAN);
       int p = at(inodeBlocks, ref, inodes.length, sb.inodeTableStart());
+      inodeFits(p, Inode.HEADER_SIZE, path);
       int type = in.getShort(p) & 0xFFFF;
       int mode = in.getShort(p + 2) & 07777;
       long uid = id(in.getShort(p + 4) & 0xFFFF);
@@ -391,14 +575,22 @@ public final class SquashfsReader implements FilesystemReader {
       Timestamp mtime = Timestamp.ofSeconds(in.getInt(p + 8) & 0xFFFF_FFFFL);
       long number = in.getInt(p + 12) & 0xFFFF_FFFFL;
       if (number == 0 || number > sb.inodeCount()) {
-        throw corrupt(sb.inodeTableStart(), path + ": inode number " + number);
+        throw inodeCorrupt(
+            p, path + ": inode number " + number + ", expected 1 to " + sb.inodeCount());
       }
-      int q = p + 16;
+      int q = p + Inode.HEADER_SIZE;
+      if (type < 1 || type > 14) {
+        throw inodeCorrupt(p, path + ": inode type " + type + ", expected 1 to 14");
+      }
+      inodeFits(p, Inode.HEADER_SIZE + FIXED_BODY[type], path);
+      if (path.isRoot() && type != 1 && type != 8) {
+        throw inodeCorrupt(p, "the root inode has type " + type + ", not a directory (1 or 8)");
+      }
       if (type != 1 && type != 8) {
         ImagePath first = seen.get(number);
         if (first != null) {
           b.put(path, Entry.hardlink(first));
-          return;
+          return null;
         }
         seen.put(number, path);
       }
@@ -407,7 +599,7 @@ public final class SquashfsReader implements FilesystemReader {
       switch (type) {
         case 1, 8 -> {
           if (!dirsSeen.add(number)) {
-            throw corrupt(sb.inodeTableStart(), path + ": directory loop");
+            throw inodeCorrupt(p, path + ": directory loop (inode " + number + " again)");
           }
           long startBlock;
           long fileSize;
@@ -424,10 +616,7 @@ public final class SquashfsReader implements FilesystemReader {
           }
           e = Entry.builder(EntryType.DIRECTORY);
           finish(b, path, e, mode, uid, gid, mtime, xattr);
-          if (fileSize > 3) {
-            listDirectory(b, path, (startBlock << 16) | offset, fileSize - 3, seen, dirsSeen);
-          }
-          return;
+          return fileSize > 3 ? listing(path, (startBlock << 16) | offset, fileSize - 3) : null;
         }
         case 2, 9 -> {
           long blocksStart;
@@ -449,12 +638,29 @@ public final class SquashfsReader implements FilesystemReader {
             q += 40;
           }
           if (size < 0 || size > (1L << 50)) {
-            throw corrupt(sb.inodeTableStart(), path + ": file size " + size);
+            throw inodeCorrupt(p, path + ": file size " + Long.toUnsignedString(size));
+          }
+          if (blocksStart < 0 || blocksStart > sb.bytesUsed()) {
+            throw inodeCorrupt(
+                p,
+                path
+                    + ": data blocks at "
+                    + Long.toUnsignedString(blocksStart)
+                    + ", past the image's "
+                    + sb.bytesUsed()
+                    + " bytes");
           }
           int bs = sb.blockSize();
           long nblocks = frag == Inode.NO_FRAGMENT ? (size + bs - 1) / bs : size / bs;
           if (nblocks * 4 > inodes.length - q) {
-            throw corrupt(sb.inodeTableStart(), path + ": block list past the inode table");
+            throw inodeCorrupt(
+                p,
+                path
+                    + ": a list of "
+                    + nblocks
+                    + " block sizes (file size "
+                    + size
+                    + ") runs past the inode table");
           }
           int[] sizes = new int[(int) nblocks];
           for (int i = 0; i < sizes.length; i++) {
@@ -463,7 +669,13 @@ public final class SquashfsReader implements FilesystemReader {
           long[] fragment = null;
           if (frag != Inode.NO_FRAGMENT) {
             if ((frag & 0xFFFF_FFFFL) >= fragments.size()) {
-              throw corrupt(sb.fragmentTableStart(), path + ": fragment " + frag);
+              throw inodeCorrupt(
+                  p,
+                  path
+                      + ": fragment "
+                      + Integer.toUnsignedString(frag)
+                      + " of "
+                      + fragments.size());
             }
             fragment = fragments.get(frag);
           }
@@ -473,11 +685,23 @@ public final class SquashfsReader implements FilesystemReader {
         }
         case 3, 10 -> {
           int len = in.getInt(q + 4);
-          if (len < 0 || len > 4096) {
-            throw corrupt(sb.inodeTableStart(), path + ": symlink length " + len);
+          if (len < 1 || len > SquashfsWriter.MAX_SYMLINK) {
+            throw inodeCorrupt(
+                p,
+                path
+                    + ": symlink length "
+                    + Integer.toUnsignedString(len)
+                    + ", expected 1 to "
+                    + SquashfsWriter.MAX_SYMLINK);
           }
+          inodeFits(p, Inode.HEADER_SIZE + FIXED_BODY[type] + len, path);
           byte[] target = new byte[len];
           in.get(q + 8, target);
+          for (byte c : target) {
+            if (c == 0) {
+              throw inodeCorrupt(p, path + ": symlink target with a NUL byte");
+            }
+          }
           if (type == 10) {
             xattr = in.getInt(q + 8 + len);
           }
@@ -499,9 +723,10 @@ public final class SquashfsReader implements FilesystemReader {
           }
           e = Entry.builder(type == 6 || type == 13 ? EntryType.FIFO : EntryType.SOCKET);
         }
-        default -> throw corrupt(sb.inodeTableStart(), path + ": inode type " + type);
+        default -> throw new IllegalStateException("inode type " + type + " was checked");
       }
       finish(b, path, e, mode, uid, gid, mtime, xattr);
+      return null;
     }
 
     private void finish(
@@ -517,58 +742,101 @@ public final class SquashfsReader implements FilesystemReader {
       e.mode(mode).uid(uid).gid(gid).mtime(mtime);
       if (xattr != Inode.NO_XATTR) {
         if ((xattr & 0xFFFF_FFFFL) >= xattrs.size()) {
-          throw corrupt(sb.xattrIdTableStart(), path + ": xattr index " + xattr);
+          throw corrupt(
+              sb.xattrIdTableStart(),
+              path + ": xattr index " + Integer.toUnsignedString(xattr) + " of " + xattrs.size());
         }
         e.xattrs(xattrs.get(xattr));
       }
       b.put(path, e.build());
     }
 
-    private void listDirectory(
-        FileTreeBuilder b,
-        ImagePath dir,
-        long ref,
-        long size,
-        Map<Long, ImagePath> seen,
-        Set<Long> dirsSeen)
-        throws IOException {
-      ByteBuffer d = ByteBuffer.wrap(dirs).order(ByteOrder.LITTLE_ENDIAN);
+    /**
+     * A directory listing being read: the directory, the position of the next header or entry in
+     * the directory table, the listing's end, and the state of the current header.
+     */
+    private static final class Listing {
+      final ImagePath dir;
+      final long end;
+      int p;
+      long left;
+      long start;
+      byte[] last;
+
+      Listing(ImagePath dir, int p, long end) {
+        this.dir = dir;
+        this.p = p;
+        this.end = end;
+      }
+    }
+
+    /** The listing of {@code dir}, {@code size} bytes at {@code ref} of the directory table. */
+    private Listing listing(ImagePath dir, long ref, long size) throws CorruptInputException {
       int p = at(dirBlocks, ref, dirs.length, sb.directoryTableStart());
       long end = p + size;
       if (end > dirs.length) {
-        throw corrupt(sb.directoryTableStart(), dir + ": listing past the directory table");
+        throw dirCorrupt(
+            p,
+            dir
+                + ": listing of "
+                + size
+                + " bytes runs past the directory table ("
+                + dirs.length
+                + " bytes)");
       }
-      byte[] last = null;
-      while (p < end) {
-        long count = (d.getInt(p) & 0xFFFF_FFFFL) + 1;
-        long start = d.getInt(p + 4) & 0xFFFF_FFFFL;
+      return new Listing(dir, p, end);
+    }
+
+    /**
+     * The path of the next entry of {@code l}, its inode reference stored in {@code ref[0]}; null
+     * at the end of the listing.
+     */
+    private ImagePath next(Listing l, long[] ref) throws CorruptInputException {
+      ByteBuffer d = ByteBuffer.wrap(dirs).order(ByteOrder.LITTLE_ENDIAN);
+      ImagePath dir = l.dir;
+      int p = l.p;
+      if (l.left == 0) {
+        if (p >= l.end) {
+          if (p != l.end) {
+            throw dirCorrupt(p, dir + ": listing ends at " + p + ", its size says " + l.end);
+          }
+          return null;
+        }
+        if (p + 12 > l.end) {
+          throw dirCorrupt(p, dir + ": directory header past the end of the listing");
+        }
+        l.left = (d.getInt(p) & 0xFFFF_FFFFL) + 1;
+        l.start = d.getInt(p + 4) & 0xFFFF_FFFFL;
+        if (l.left > 256) {
+          throw dirCorrupt(p, dir + ": directory header of " + l.left + " entries, at most 256");
+        }
         p += 12;
-        if (count > 256) {
-          throw corrupt(sb.directoryTableStart(), dir + ": directory header of " + count);
-        }
-        for (long i = 0; i < count; i++) {
-          if (p + 8 > end) {
-            throw corrupt(sb.directoryTableStart(), dir + ": directory entry past the listing");
-          }
-          int offset = d.getShort(p) & 0xFFFF;
-          int nameLen = (d.getShort(p + 6) & 0xFFFF) + 1;
-          byte[] name = new byte[nameLen];
-          d.get(p + 8, name);
-          p += 8 + nameLen;
-          if (last != null && java.util.Arrays.compareUnsigned(last, name) >= 0) {
-            throw corrupt(sb.directoryTableStart(), dir + ": entries out of order");
-          }
-          last = name;
-          String problem = ImagePath.problem(name);
-          if (problem != null || name.length > 255 || containsSlash(name)) {
-            throw corrupt(sb.directoryTableStart(), dir + ": bad name " + ImagePath.display(name));
-          }
-          walk(b, dir.child(name), (start << 16) | offset, seen, dirsSeen);
-        }
       }
-      if (p != end) {
-        throw corrupt(sb.directoryTableStart(), dir + ": listing size mismatch");
+      if (p + 8 > l.end) {
+        throw dirCorrupt(p, dir + ": directory entry past the end of the listing");
       }
+      int offset = d.getShort(p) & 0xFFFF;
+      int nameLen = (d.getShort(p + 6) & 0xFFFF) + 1;
+      if (p + 8 + nameLen > l.end) {
+        throw dirCorrupt(
+            p, dir + ": name of " + nameLen + " bytes runs past the end of the listing");
+      }
+      byte[] name = new byte[nameLen];
+      d.get(p + 8, name);
+      if (l.last != null && java.util.Arrays.compareUnsigned(l.last, name) >= 0) {
+        throw dirCorrupt(
+            p,
+            dir + ": entry " + ImagePath.display(name) + " does not sort after the one before it");
+      }
+      String problem = ImagePath.problem(name);
+      if (problem != null || name.length > 255 || containsSlash(name)) {
+        throw dirCorrupt(p, dir + ": bad name " + ImagePath.display(name));
+      }
+      l.p = p + 8 + nameLen;
+      l.left--;
+      l.last = name;
+      ref[0] = (l.start << 16) | offset;
+      return dir.child(name);
     }
 
     private static boolean containsSlash(byte[] name) {
@@ -660,15 +928,22 @@ public final class SquashfsReader implements FilesystemReader {
           int want = (int) Math.min(bs, size - pos);
           if (index < sizes.length) {
             int word = sizes[index++];
-            int stored = word & ~DataWriter.UNCOMPRESSED_BIT;
+            long stored = word & ~DataWriter.UNCOMPRESSED_BIT & 0xFFFF_FFFFL;
             if (stored > bs) {
-              throw image.corrupt(blockPos, "data block of " + stored + " bytes");
+              throw image.corrupt(
+                  blockPos,
+                  "data block "
+                      + (index - 1)
+                      + " of "
+                      + stored
+                      + " bytes, more than the block size "
+                      + bs);
             }
             if (stored == 0) {
               buf = new byte[want];
             } else {
-              byte[] raw = new byte[stored];
-              image.read(blockPos, stored).get(raw);
+              byte[] raw = new byte[(int) stored];
+              image.read(blockPos, (int) stored).get(raw);
               buf =
                   (word & DataWriter.UNCOMPRESSED_BIT) != 0
                       ? raw
@@ -677,12 +952,14 @@ public final class SquashfsReader implements FilesystemReader {
             }
           } else if (fragment != null) {
             int word = (int) fragment[1];
-            int stored = word & ~DataWriter.UNCOMPRESSED_BIT;
+            long stored = word & ~DataWriter.UNCOMPRESSED_BIT & 0xFFFF_FFFFL;
             if (stored > bs) {
-              throw image.corrupt(fragment[0], "fragment of " + stored + " bytes");
+              throw image.corrupt(
+                  fragment[0],
+                  "fragment block of " + stored + " bytes, more than the block size " + bs);
             }
-            byte[] raw = new byte[stored];
-            image.read(fragment[0], stored).get(raw);
+            byte[] raw = new byte[(int) stored];
+            image.read(fragment[0], (int) stored).get(raw);
             byte[] all =
                 (word & DataWriter.UNCOMPRESSED_BIT) != 0
                     ? raw
