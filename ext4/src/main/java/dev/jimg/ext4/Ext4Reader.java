@@ -46,7 +46,12 @@ public final class Ext4Reader implements FilesystemReader {
           | Features.INCOMPAT_EXTENTS
           | Features.INCOMPAT_64BIT
           | Features.INCOMPAT_FLEX_BG
-          | Features.INCOMPAT_CSUM_SEED;
+          | Features.INCOMPAT_CSUM_SEED
+          // the reader reads every directory block in full, so three-level htrees need nothing
+          // more, and case-insensitive directories store their names as given
+          | Features.INCOMPAT_LARGEDIR
+          | Features.INCOMPAT_CASEFOLD;
+
   private static final int INCOMPAT_RECOVER = 0x4;
   private static final int MAX_DEPTH = 5;
 
@@ -163,11 +168,11 @@ public final class Ext4Reader implements FilesystemReader {
       int bpg = sb.getInt(Superblock.S_BLOCKS_PER_GROUP);
       int rev = sb.getInt(Superblock.S_REV_LEVEL);
       isz = rev == 0 ? Inode.GOOD_OLD_SIZE : sb.getShort(Superblock.S_INODE_SIZE) & 0xFFFF;
-      // one bitmap block tracks a group's blocks and inodes; inode sizes are powers of two
+      // one bitmap block tracks a group's inodes (its blocks too, but with bigalloc in clusters);
+      // inode sizes are powers of two
       if (ipg <= 0
           || bpg <= 0
           || ipg > 8 * bs
-          || bpg > 8 * bs
           || isz < Inode.GOOD_OLD_SIZE
           || isz > bs
           || Integer.bitCount(isz) != 1
@@ -190,7 +195,8 @@ public final class Ext4Reader implements FilesystemReader {
                 + " bytes)");
       }
       int first = sb.getInt(Superblock.S_FIRST_DATA_BLOCK);
-      if (first != (bs == 1024 ? 1 : 0)) {
+      // 1 for 1 KiB blocks (0 with bigalloc), else 0
+      if (first != 0 && !(first == 1 && bs == 1024)) {
         throw corrupt(
             Superblock.OFFSET + Superblock.S_FIRST_DATA_BLOCK,
             "first data block " + first + " with blocks of " + bs + " bytes");
@@ -206,7 +212,10 @@ public final class Ext4Reader implements FilesystemReader {
       if (ds < GroupDescriptor.SIZE_32 || ds > bs || Integer.bitCount(ds) != 1) {
         throw corrupt(Superblock.OFFSET + Superblock.S_DESC_SIZE, "descriptor size " + ds);
       }
-      if ((first + 1L) * bs + groups * ds > ch.size()) {
+      // the descriptors start in the block after the superblock's (not after the first data
+      // block, which bigalloc may set to 0 with 1 KiB blocks)
+      long gdtAt = (Superblock.OFFSET / bs + 1L) * bs;
+      if (gdtAt + groups * ds > ch.size()) {
         throw corrupt(
             Superblock.OFFSET + Superblock.S_BLOCKS_PER_GROUP,
             groups + " group descriptors do not fit in " + ch.size() + " bytes");
@@ -220,7 +229,6 @@ public final class Ext4Reader implements FilesystemReader {
         sb.get(Superblock.S_UUID, uuid);
         csumSeed = Crc32c.update(~0, uuid);
       }
-      long gdtAt = (first + 1L) * bs;
       ByteBuffer gdt = read(gdtAt, (int) (groups * ds));
       inodeTables = new long[(int) groups];
       for (int g = 0; g < groups; g++) {

@@ -44,6 +44,9 @@ class Ext4ReaderTest {
     "-t ext4",
     "-t ext4 -O metadata_csum_seed",
     "-t ext4 -b 1024 -O ^metadata_csum",
+    "-t ext4 -I 128",
+    "-t ext4 -O bigalloc -C 16384",
+    "-t ext4 -O large_dir,casefold",
     "-t ext3",
     "-t ext2 -b 1024"
   })
