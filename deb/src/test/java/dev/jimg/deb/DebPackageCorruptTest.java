@@ -75,6 +75,41 @@ class DebPackageCorruptTest {
         .hasMessageContaining("truncated");
   }
 
+  /**
+   * Every byte before the data member (the ar headers, debian-binary, the control member) of
+   * uncompressed and gzip packages flipped in turn, one bit and all eight: opening the package and
+   * reading its control fields, control files and data ends with a package or a typed error.
+   */
+  @Test
+  void open_everyHeaderAndControlByteFlipped_packageOrTypedError() throws Exception {
+    int typed = 0;
+    for (String fixture : new String[] {Fixtures.TINY_NONE, Fixtures.TINY_GZ}) {
+      byte[] good = Files.readAllBytes(Fixtures.path(fixture));
+      long end = Fixtures.open(fixture).dataOffset();
+      for (int i = 0; i < end; i++) {
+        for (int mask : new int[] {1 << (i % 8), 0xFF}) {
+          byte[] bad = good.clone();
+          bad[i] ^= (byte) mask;
+          Path f = write("flip.deb", bad);
+          try {
+            DebPackage pkg = DebPackage.open(f);
+            pkg.conffiles();
+            pkg.maintainerScripts();
+            try (DebData d = DebData.read(pkg, SourceOptions.defaults())) {
+              d.members();
+            }
+          } catch (dev.jimg.core.JimgException expected) {
+            assertThat(expected.getMessage()).contains("flip.deb");
+            typed++;
+          } catch (IOException | RuntimeException e) {
+            throw new AssertionError(fixture + " byte " + i + " ^ " + mask + ": untyped " + e, e);
+          }
+        }
+      }
+    }
+    assertThat(typed).isPositive();
+  }
+
   @Test
   void read_flippedByteInData_typedError() throws Exception {
     byte[] good = Files.readAllBytes(Fixtures.path(Fixtures.TINY_GZ));
