@@ -118,7 +118,8 @@ public final class Cli {
                 ? Failures.report(e, debugFromEnv, err)
                 : ((CommandFailures) cl.getExecutionExceptionHandler()).report(e, parsed);
       } catch (OutOfMemoryError | StackOverflowError again) {
-        err.println("jimg: out of memory");
+        err.println(
+            again instanceof StackOverflowError ? "jimg: stack overflow" : "jimg: out of memory");
         code = Failures.EXIT_FAILED;
       }
     }
@@ -167,6 +168,7 @@ public final class Cli {
         break;
       } catch (InterruptedException e) {
         interrupted = true;
+        t.interrupt(); // the command sees the interrupt as it would on the calling thread
       }
     }
     if (interrupted) {

@@ -48,9 +48,8 @@ final class Failures {
       text = outOfMemory(t.getMessage(), Runtime.getRuntime().maxMemory());
     } else if (t instanceof StackOverflowError) {
       text =
-          "the tree's directories nest too deeply for jimg's stack of "
-              + (Cli.STACK_BYTES >> 20)
-              + " MiB (a Linux path holds at most 4,096 bytes, about 2,000 levels); flatten the"
+          "stack overflow: the tree's directories nest too deeply for jimg (a Linux path holds at"
+              + " most 4,096 bytes, about 2,000 levels; jimg takes 5,000 and more); flatten the"
               + " tree";
     } else {
       text =

@@ -64,6 +64,42 @@ class FailuresTest {
   }
 
   @Test
+  void message_stackOverflow_isNoBug_andSaysTheTreeIsTooDeep() {
+    assertThat(Failures.message(new StackOverflowError()))
+        .startsWith("stack overflow: the tree's directories nest too deeply")
+        .doesNotContain("internal error");
+  }
+
+  @Test
+  void onDeepStack_interruptReachesTheCommand_andItsResultComesBack() throws Exception {
+    Thread caller = Thread.currentThread();
+    Thread interrupter =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                return;
+              }
+              caller.interrupt();
+            });
+    interrupter.start();
+    int code =
+        Cli.onDeepStack(
+            () -> {
+              try {
+                Thread.sleep(30_000);
+                return 0;
+              } catch (InterruptedException e) {
+                return 130;
+              }
+            });
+    interrupter.join();
+    assertThat(code).isEqualTo(130);
+    assertThat(Thread.interrupted()).isTrue();
+  }
+
+  @Test
   void message_outOfMemory_isNoBug_andSaysHowToGiveMoreHeap() {
     assertThat(Failures.outOfMemory("Java heap space", 200L << 20))
         .isEqualTo(

@@ -55,6 +55,12 @@ public final class Ext4Reader implements FilesystemReader {
   private static final int INCOMPAT_RECOVER = 0x4;
   private static final int MAX_DEPTH = 5;
 
+  /**
+   * The largest descriptor table read: 64 MiB holds the 1,048,576 groups of 64 bytes of a 128 TiB
+   * filesystem of 4 KiB blocks.
+   */
+  private static final long MAX_DESCRIPTOR_BYTES = 64L << 20;
+
   /** More entries than any image holds (ext4 has at most 2^32 inodes, each of several names). */
   private static final int MAX_ENTRIES = 100_000_000;
 
@@ -215,10 +221,17 @@ public final class Ext4Reader implements FilesystemReader {
       // the descriptors start in the block after the superblock's (not after the first data
       // block, which bigalloc may set to 0 with 1 KiB blocks)
       long gdtAt = (Superblock.OFFSET / bs + 1L) * bs;
-      if (gdtAt + groups * ds > ch.size()) {
+      if (gdtAt + groups * ds > ch.size() || groups * ds > MAX_DESCRIPTOR_BYTES) {
         throw corrupt(
             Superblock.OFFSET + Superblock.S_BLOCKS_PER_GROUP,
-            groups + " group descriptors do not fit in " + ch.size() + " bytes");
+            groups
+                + " group descriptors of "
+                + ds
+                + " bytes: more than the "
+                + ch.size()
+                + " bytes of the image or the "
+                + MAX_DESCRIPTOR_BYTES
+                + " this reader takes");
       }
       if ((ro & Features.RO_COMPAT_METADATA_CSUM) == 0) {
         csumSeed = null;
@@ -249,13 +262,26 @@ public final class Ext4Reader implements FilesystemReader {
         if (ds >= GroupDescriptor.SIZE_64) {
           t |= u32(gdt, g * ds + GroupDescriptor.BG_INODE_TABLE_HI) << 32;
         }
-        inodeTables[g] = checkBlock(t, "inode table of group " + g);
+        long field = gdtAt + (long) g * ds + GroupDescriptor.BG_INODE_TABLE_LO;
+        inodeTables[g] = checkBlock(t, "inode table of group " + g, field);
+        if (t + ((long) ipg * isz + bs - 1) / bs > blocks) {
+          throw corrupt(
+              field,
+              "inode table of group "
+                  + g
+                  + " at block "
+                  + t
+                  + " runs past the "
+                  + blocks
+                  + " blocks of the filesystem");
+        }
       }
     }
 
     FileTree tree() throws IOException {
       TreeMap<ImagePath, Long> names = new TreeMap<>();
       Set<Long> directories = new HashSet<>();
+      Set<Long> directoryBlocks = new HashSet<>();
       List<ImagePath> queue = new ArrayList<>();
       names.put(ImagePath.ROOT, (long) TreePlan.ROOT_INO);
       directories.add((long) TreePlan.ROOT_INO);
@@ -271,6 +297,15 @@ public final class Ext4Reader implements FilesystemReader {
         for (long[] m : mappings(di, dino)) {
           for (int k = 0; k < m[2]; k++) {
             long blockAt = (m[1] + k) * bs;
+            if (!directoryBlocks.add(m[1] + k)) {
+              throw corrupt(
+                  blockAt,
+                  "block "
+                      + (m[1] + k)
+                      + " of directory /"
+                      + dir
+                      + " belongs to another directory too (cross-linked)");
+            }
             ByteBuffer blk = read(blockAt, bs);
             verifyDirectoryBlock(blk, blockAt, dino, di, indexed && m[0] + k == 0);
             int at = 0;
@@ -288,6 +323,11 @@ public final class Ext4Reader implements FilesystemReader {
                 boolean dotdot = nameLen == 2 && nm[0] == '.' && nm[1] == '.';
                 if (!dot && !dotdot) {
                   ImagePath p = child(dir, nm, blockAt + at);
+                  if (ino > (long) ipg * inodeTables.length) {
+                    throw corrupt(
+                        blockAt + at,
+                        "/" + p + " names inode " + ino + ", outside the filesystem's inodes");
+                  }
                   if (names.put(p, ino) != null) {
                     throw corrupt(blockAt + at, "two entries named /" + p);
                   }
@@ -478,7 +518,12 @@ public final class Ext4Reader implements FilesystemReader {
           u32(in, Inode.I_FILE_ACL_LO)
               | (long) (in.getShort(Inode.L_I_FILE_ACL_HIGH) & 0xFFFF) << 32;
       if (acl != 0) {
-        ByteBuffer blk = read(checkBlock(acl, "xattr block of inode " + ino) * bs, bs);
+        ByteBuffer blk =
+            read(
+                checkBlock(
+                        acl, "xattr block of inode " + ino, inodeOffset(ino) + Inode.I_FILE_ACL_LO)
+                    * bs,
+                bs);
         if (blk.getInt(0) != XattrEntries.MAGIC) {
           throw corrupt(acl * bs, "xattr block of inode " + ino + " has a bad magic");
         }
@@ -543,9 +588,11 @@ public final class Ext4Reader implements FilesystemReader {
     }
 
     /**
-     * {logical, physical, count} runs of the inode's data, in logical order. Bounded: no block at
-     * or past the end of the file's size, and no more blocks (nor extent tree nodes) than the
-     * filesystem has, so blocks that point back at each other cannot make the walk blow up.
+     * {logical, physical, count} runs of the inode's data up to its size, in logical order. Blocks
+     * mapped past the size are left out unread (fs-verity keeps its Merkle tree there, and e2fsck
+     * allows a block just past the size). Bounded: no more blocks (nor map or extent tree blocks)
+     * than the filesystem has, so blocks that point back at each other cannot make the walk blow
+     * up.
      */
     private List<long[]> mappings(ByteBuffer in, long ino) throws IOException {
       long size = u32(in, Inode.I_SIZE_LO) | u32(in, Inode.I_SIZE_HIGH) << 32;
@@ -558,12 +605,19 @@ public final class Ext4Reader implements FilesystemReader {
         extents(root, inodeOffset(ino) + Inode.I_BLOCK, w, seed, -1);
       } else {
         long p = bs / 4;
+        long field = inodeOffset(ino) + Inode.I_BLOCK;
         for (int i = 0; i < BlockMap.DIRECT; i++) {
-          add(w, i, u32(root, 4 * i), 1);
+          add(w, i, u32(root, 4 * i), 1, field + 4 * i);
         }
-        indirect(u32(root, 4 * BlockMap.IND), 1, BlockMap.DIRECT, w);
-        indirect(u32(root, 4 * BlockMap.DIND), 2, BlockMap.DIRECT + p, w);
-        indirect(u32(root, 4 * BlockMap.TIND), 3, BlockMap.DIRECT + p + p * p, w);
+        indirect(u32(root, 4 * BlockMap.IND), 1, BlockMap.DIRECT, w, field + 4 * BlockMap.IND);
+        indirect(
+            u32(root, 4 * BlockMap.DIND), 2, BlockMap.DIRECT + p, w, field + 4 * BlockMap.DIND);
+        indirect(
+            u32(root, 4 * BlockMap.TIND),
+            3,
+            BlockMap.DIRECT + p + p * p,
+            w,
+            field + 4 * BlockMap.TIND);
       }
       return w.runs;
     }
@@ -581,64 +635,54 @@ public final class Ext4Reader implements FilesystemReader {
       }
     }
 
-    private void indirect(long blk, int level, long firstLogical, Walk w) throws IOException {
+    /** Reads a map block, whose number {@code blk} is in the field at {@code at}. */
+    private void indirect(long blk, int level, long firstLogical, Walk w, long at)
+        throws IOException {
       if (blk == 0) {
         return;
       }
       if (firstLogical >= w.sizeBlocks) {
-        throw corrupt(
-            blk * bs,
-            "inode "
-                + w.ino
-                + " maps block "
-                + firstLogical
-                + " past its size of "
-                + w.sizeBlocks
-                + " blocks");
+        return;
       }
-      count(w, 1, blk);
-      ByteBuffer b = read(checkBlock(blk, "map block of inode " + w.ino) * bs, bs);
+      count(w, 1, at);
+      ByteBuffer b = read(checkBlock(blk, "map block of inode " + w.ino, at) * bs, bs);
       long p = bs / 4;
       long span = level == 1 ? 1 : level == 2 ? p : p * p;
       for (int i = 0; i < p; i++) {
         long child = u32(b, 4 * i);
         if (level == 1) {
-          add(w, firstLogical + i, child, 1);
+          add(w, firstLogical + i, child, 1, blk * bs + 4 * i);
         } else {
-          indirect(child, level - 1, firstLogical + i * span, w);
+          indirect(child, level - 1, firstLogical + i * span, w, blk * bs + 4 * i);
         }
       }
     }
 
-    /** Adds {@code count} blocks at {@code physical} (0: a hole) as the file's {@code logical}. */
-    private void add(Walk w, long logical, long physical, int count) throws CorruptInputException {
+    /**
+     * Adds {@code count} blocks at {@code physical} (0: a hole) as the file's {@code logical}; the
+     * block number was read from the field at {@code at}.
+     */
+    private void add(Walk w, long logical, long physical, int count, long at)
+        throws CorruptInputException {
       if (physical == 0 || count == 0) {
         return;
       }
-      checkBlock(physical, "data of inode " + w.ino);
-      checkBlock(physical + count - 1, "data of inode " + w.ino);
-      if (logical + count > w.sizeBlocks) {
-        throw corrupt(
-            physical * bs,
-            "inode "
-                + w.ino
-                + " maps block "
-                + (logical + count - 1)
-                + " past its size of "
-                + w.sizeBlocks
-                + " blocks");
+      checkBlock(physical, "data of inode " + w.ino, at);
+      checkBlock(physical + count - 1, "data of inode " + w.ino, at);
+      if (logical >= w.sizeBlocks) {
+        return;
       }
-      count(w, count, physical);
+      int n = (int) Math.min(count, w.sizeBlocks - logical);
+      count(w, n, at);
       long[] last = w.runs.isEmpty() ? null : w.runs.get(w.runs.size() - 1);
       if (last != null && last[0] + last[2] > logical) {
         throw corrupt(
-            physical * bs,
-            "inode " + w.ino + " maps its block " + logical + " twice or out of order");
+            at, "inode " + w.ino + " maps its block " + logical + " twice or out of order");
       }
       if (last != null && last[0] + last[2] == logical && last[1] + last[2] == physical) {
-        last[2] += count;
+        last[2] += n;
       } else {
-        w.runs.add(new long[] {logical, physical, count});
+        w.runs.add(new long[] {logical, physical, n});
       }
     }
 
@@ -646,8 +690,7 @@ public final class Ext4Reader implements FilesystemReader {
       w.visited += n;
       if (w.visited > blocks) {
         throw corrupt(
-            at * bs,
-            "inode " + w.ino + " maps more blocks than the " + blocks + " of the filesystem");
+            at, "inode " + w.ino + " maps more blocks than the " + blocks + " of the filesystem");
       }
     }
 
@@ -696,11 +739,11 @@ public final class Ext4Reader implements FilesystemReader {
           if (len > ExtentTree.MAX_LEN) {
             continue; // an uninitialized extent reads as zeros
           }
-          add(w, logical, phys, len);
+          add(w, logical, phys, len, at + e + 6);
         } else {
           long child = u32(node, e + 4) | (long) (node.getShort(e + 8) & 0xFFFF) << 32;
-          count(w, 1, child);
-          long childAt = checkBlock(child, "extent node of inode " + w.ino) * bs;
+          count(w, 1, at + e + 4);
+          long childAt = checkBlock(child, "extent node of inode " + w.ino, at + e + 4) * bs;
           extents(read(childAt, bs), childAt, w, seed, d - 1);
         }
       }
@@ -768,10 +811,10 @@ public final class Ext4Reader implements FilesystemReader {
       return new Timestamp(s, nanos);
     }
 
-    private long checkBlock(long b, String what) throws CorruptInputException {
+    /** {@code b}, a block number read from the field at {@code at}, if inside the filesystem. */
+    private long checkBlock(long b, String what, long at) throws CorruptInputException {
       if (b <= 0 || b >= blocks) {
-        throw corrupt(
-            b * bs, what + " points at block " + b + " outside the " + blocks + " blocks");
+        throw corrupt(at, what + " points at block " + b + " outside the " + blocks + " blocks");
       }
       return b;
     }
@@ -803,7 +846,9 @@ public final class Ext4Reader implements FilesystemReader {
       try {
         return Content.ofImageRuns(ch, size, runs, "inode " + ino + " of " + size + " bytes");
       } catch (IllegalArgumentException e) {
-        throw corrupt(0, "the block map of inode " + ino + " is invalid: " + e.getMessage());
+        throw corrupt(
+            inodeOffset(ino) + Inode.I_BLOCK,
+            "the block map of inode " + ino + " is invalid: " + e.getMessage());
       }
     }
   }

@@ -178,6 +178,8 @@ class Ext4ReaderFuzzTest {
                 }
               }
               return null;
+            } catch (dev.jimg.core.CorruptInputException expected) {
+              return expected.offset() >= 0 ? "" : what + ": no byte offset in: " + expected;
             } catch (JimgException expected) {
               return "";
             } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {

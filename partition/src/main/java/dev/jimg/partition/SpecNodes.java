@@ -112,7 +112,7 @@ public final class SpecNodes {
       return base.resolve(value);
     } catch (InvalidPathException e) {
       throw new InvalidOptionException(
-          at + ": \"" + value + "\" is not a path (" + e.getReason() + ")");
+          at + ": \"" + value.replace("\0", "\\0") + "\" is not a path (" + e.getReason() + ")");
     }
   }
 

@@ -143,6 +143,6 @@ class DiskSpecParserTest {
                     "partitions:\n  - {name: a, size: 1M, filesystem: fat, sources: [\"x\\0y\"]}\n"))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("partitions[0].sources[0]")
-        .hasMessageContaining("is not a path");
+        .hasMessageContaining("\"x\\0y\" is not a path");
   }
 }
