@@ -152,6 +152,24 @@ class Ext4ReaderTest {
   }
 
   @Test
+  void read_twoDirectoriesSharingABlock_corruptAsCrossLinked() throws Exception {
+    Path image =
+        ExtImages.write(
+            "ext2", Map.of("block-size", "1024"), ExtImages.everything(), tmp.resolve("a.img"));
+    // /dev/sub's first block pointer is made to name /etc's first block
+    long etcBlock = firstBlock(image, "/etc");
+    long sub = inodeOffset(image, "/dev/sub", 1024);
+    for (int i = 0; i < 4; i++) {
+      patch(image, sub + Inode.I_BLOCK + i, (byte) (etcBlock >>> (8 * i)));
+    }
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("belongs to another directory too (cross-linked)");
+    }
+  }
+
+  @Test
   void read_nameWithSlash_corruptNotUnchecked() throws Exception {
     Path image =
         ExtImages.write(
@@ -171,8 +189,13 @@ class Ext4ReaderTest {
     }
   }
 
-  /** Where debugfs says the inode of {@code path} is. */
+  /** Where debugfs says the inode of {@code path} is, in an image of 4 KiB blocks. */
   private static long inodeOffset(Path image, String path) {
+    return inodeOffset(image, path, 4096);
+  }
+
+  /** Where debugfs says the inode of {@code path} is, in an image of {@code blockSize} blocks. */
+  private static long inodeOffset(Path image, String path, int blockSize) {
     String out =
         Exec.run(
                 Validators.require(Tool.DEBUGFS).toString(), "-R", "imap " + path, image.toString())
@@ -182,7 +205,7 @@ class Ext4ReaderTest {
         java.util.regex.Pattern.compile("located at block (\\d+), offset 0x([0-9a-f]+)")
             .matcher(out);
     assertThat(m.find()).as(out).isTrue();
-    return Long.parseLong(m.group(1)) * 4096 + Long.parseLong(m.group(2), 16);
+    return Long.parseLong(m.group(1)) * blockSize + Long.parseLong(m.group(2), 16);
   }
 
   /** The first data block of {@code path}, as debugfs lists it (after its banner line). */
