@@ -43,6 +43,7 @@ class Ext4ReaderFuzzTest {
     "ext3,1024,''",
     "ext4,1024,-metadata_csum",
     "ext4,4096,-metadata_csum",
+    "ext4,1024,''",
     "ext4,4096,''"
   })
   void read_flippedMetadataByte_treeOrTypedError(String type, String blockSize, String features)
