@@ -294,6 +294,7 @@ public final class Ext4Reader implements FilesystemReader {
           throw corrupt(inodeOffset(dino), "inode " + dino + " of /" + dir + " is no directory");
         }
         boolean indexed = (di.getInt(Inode.I_FLAGS) & Inode.INDEX_FL) != 0;
+        int seed = csumSeed == null ? 0 : inodeSeed(dino, di);
         for (long[] m : mappings(di, dino)) {
           for (int k = 0; k < m[2]; k++) {
             long blockAt = (m[1] + k) * bs;
@@ -307,7 +308,7 @@ public final class Ext4Reader implements FilesystemReader {
                       + " belongs to another directory too (cross-linked)");
             }
             ByteBuffer blk = read(blockAt, bs);
-            verifyDirectoryBlock(blk, blockAt, dino, di, indexed && m[0] + k == 0);
+            verifyDirectoryBlock(blk, blockAt, dino, seed, indexed && m[0] + k == 0);
             int at = 0;
             while (at + 8 <= bs) {
               long ino = u32(blk, at);
@@ -379,15 +380,15 @@ public final class Ext4Reader implements FilesystemReader {
 
     /**
      * With metadata_csum, checks a directory block's checksum: the tail of a leaf block, or the
-     * dx_tail of an htree node ({@code root} for the first block of an indexed directory).
+     * dx_tail of an htree node ({@code root} for the first block of an indexed directory); {@code
+     * seed} is the directory inode's {@link #inodeSeed}.
      */
     private void verifyDirectoryBlock(
-        ByteBuffer blk, long blockAt, long ino, ByteBuffer inode, boolean root)
+        ByteBuffer blk, long blockAt, long ino, int seed, boolean root)
         throws CorruptInputException {
       if (csumSeed == null) {
         return;
       }
-      int seed = inodeSeed(ino, inode);
       int t = bs - DirectoryBlocks.TAIL_SIZE;
       if (blk.getInt(t) == 0
           && (blk.getShort(t + 4) & 0xFFFF) == DirectoryBlocks.TAIL_SIZE

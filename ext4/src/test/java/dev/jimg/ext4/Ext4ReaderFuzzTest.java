@@ -11,6 +11,7 @@ import dev.jimg.core.tree.Extent;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
+import dev.jimg.testdata.FuzzFailures;
 import dev.jimg.testdata.SeededContent;
 import java.io.IOException;
 import java.io.InputStream;
@@ -184,22 +185,13 @@ class Ext4ReaderFuzzTest {
             } catch (JimgException expected) {
               return "";
             } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
-              return what + ": untyped " + e + " at " + where(e);
+              return what + ": untyped " + FuzzFailures.describe(e);
             }
           },
           what);
     } catch (AssertionError timeout) {
       return what + ": " + timeout.getMessage();
     }
-  }
-
-  private static String where(Throwable e) {
-    for (StackTraceElement f : e.getStackTrace()) {
-      if (f.getClassName().startsWith("dev.jimg")) {
-        return f.toString();
-      }
-    }
-    return String.valueOf(e.getStackTrace().length > 0 ? e.getStackTrace()[0] : null);
   }
 
   /** How much of each file is read: enough for every file of the tree, bounded for huge sizes. */

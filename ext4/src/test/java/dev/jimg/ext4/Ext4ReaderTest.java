@@ -133,11 +133,7 @@ class Ext4ReaderTest {
             tmp.resolve("a.img"));
     // the root's entry "dev" is made to name inode 2, the root itself
     long block = firstBlock(image, "/");
-    byte[] dir = new byte[4096];
-    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
-      f.seek(block * 4096);
-      f.readFully(dir);
-    }
+    byte[] dir = readBlock(image, block, 4096);
     int at = 0;
     while (!(dir[at + 6] == 3 && dir[at + 8] == 'd' && dir[at + 9] == 'e' && dir[at + 10] == 'v')) {
       at += (dir[at + 4] & 0xFF) | (dir[at + 5] & 0xFF) << 8;
@@ -175,11 +171,7 @@ class Ext4ReaderTest {
         ExtImages.write(
             "ext2", Map.of("block-size", "1024"), ExtImages.everything(), tmp.resolve("a.img"));
     long block = firstBlock(image, "/etc");
-    byte[] dir = new byte[1024];
-    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
-      f.seek(block * 1024);
-      f.readFully(dir);
-    }
+    byte[] dir = readBlock(image, block, 1024);
     int name = new String(dir, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf("hostname");
     patch(image, block * 1024 + name + 4, (byte) '/');
     try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
@@ -221,6 +213,17 @@ class Ext4ReaderTest {
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(\\d+)").matcher(out);
     assertThat(m.find()).as(out).isTrue();
     return Long.parseLong(m.group(1));
+  }
+
+  /** Block {@code block} of {@code image}, of {@code blockSize} bytes. */
+  private static byte[] readBlock(Path image, long block, int blockSize)
+      throws java.io.IOException {
+    byte[] out = new byte[blockSize];
+    try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "r")) {
+      f.seek(block * blockSize);
+      f.readFully(out);
+    }
+    return out;
   }
 
   private static void patch(Path image, long at, byte value) throws java.io.IOException {

@@ -17,6 +17,7 @@ import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.Timestamp;
+import dev.jimg.testdata.FuzzFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -443,7 +444,7 @@ class FatReaderFuzzTest {
           failures.add(d.what() + ": no byte offset in " + expected);
         }
       } catch (Throwable t) {
-        failures.add(d.what() + ": untyped " + t + where(t));
+        failures.add(d.what() + ": untyped " + FuzzFailures.describe(t));
       }
     }
 
@@ -461,16 +462,6 @@ class FatReaderFuzzTest {
           }
         }
       }
-    }
-
-    /** Where in jimg's code it was thrown, to tell failures apart. */
-    private static String where(Throwable t) {
-      for (StackTraceElement f : t.getStackTrace()) {
-        if (f.getClassName().startsWith("dev.jimg.")) {
-          return " at " + f.getFileName() + ":" + f.getLineNumber();
-        }
-      }
-      return "";
     }
   }
 

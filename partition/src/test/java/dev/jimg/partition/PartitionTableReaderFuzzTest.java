@@ -8,16 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.io.MemoryImageChannel;
+import dev.jimg.testdata.FuzzFailures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.zip.CRC32;
@@ -152,7 +151,7 @@ class PartitionTableReaderFuzzTest {
     for (Disk d : List.of(gpt512, gpt4096, hybrid, mbr)) {
       fuzz(d, false, failures);
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, ": ");
   }
 
   @Test
@@ -161,7 +160,7 @@ class PartitionTableReaderFuzzTest {
     for (Disk d : List.of(gpt512, gpt4096, hybrid)) {
       fuzz(d, true, failures);
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, ": ");
   }
 
   /**
@@ -235,7 +234,7 @@ class PartitionTableReaderFuzzTest {
             }
           });
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, ": ");
   }
 
   @Test
@@ -258,7 +257,7 @@ class PartitionTableReaderFuzzTest {
             }
           });
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, ": ");
   }
 
   /**
@@ -405,19 +404,5 @@ class PartitionTableReaderFuzzTest {
         failures.add(what + ": partition " + p.number() + " at " + p.offset() + " of " + p.size());
       }
     }
-  }
-
-  /** Fails listing one example of each distinct failure (the text after the byte position). */
-  private static void assertNoFailures(List<String> failures) {
-    Map<String, String> kinds = new LinkedHashMap<>();
-    for (String f : failures) {
-      String kind = f.substring(f.indexOf(": ") + 2).replaceAll("-?\\d+", "N");
-      kinds.putIfAbsent(kind, f);
-    }
-    assertThat(failures)
-        .as(
-            "%d failures, %d kinds; one of each:%n%s",
-            failures.size(), kinds.size(), String.join("\n", kinds.values()))
-        .isEmpty();
   }
 }

@@ -171,19 +171,7 @@ public final class SquashfsReader implements FilesystemReader {
             ByteBuffer.wrap(table(f, sb.fragmentCount() * 16)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < sb.fragmentCount(); i++) {
           long start = fb.getLong(16 * i);
-          if (start < Superblock.SIZE || start >= used) {
-            throw corrupt(
-                f[16 * i / MetadataWriter.METADATA_SIZE],
-                "fragment "
-                    + i
-                    + " at "
-                    + Long.toUnsignedString(start)
-                    + ", outside the image (bytes "
-                    + Superblock.SIZE
-                    + " to "
-                    + used
-                    + ")");
-          }
+          inImage(f[16 * i / MetadataWriter.METADATA_SIZE], "fragment " + i, start, used);
           fragments.add(new long[] {start, fb.getInt(16 * i + 8) & 0xFFFF_FFFFL});
         }
         nextTable = f[0];
@@ -200,10 +188,10 @@ public final class SquashfsReader implements FilesystemReader {
     }
 
     /**
-     * Checks that the table {@code what}, whose start the superblock holds at {@code field}, starts
-     * after the superblock and before {@code used}.
+     * Checks that {@code what} (a table, a fragment), whose start is held by the field at {@code
+     * field}, starts after the superblock and before {@code used}.
      */
-    void inImage(int field, String what, long start, long used) throws CorruptInputException {
+    void inImage(long field, String what, long start, long used) throws CorruptInputException {
       if (start < Superblock.SIZE || start >= used) {
         throw corrupt(
             field,

@@ -15,6 +15,7 @@ import dev.jimg.core.tree.Extent;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.FileTreeBuilder;
 import dev.jimg.core.tree.ImagePath;
+import dev.jimg.testdata.FuzzFailures;
 import dev.jimg.testdata.SeededContent;
 import dev.jimg.testdata.TreeManifest;
 import dev.jimg.testdata.TreeManifestAssert;
@@ -26,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -261,7 +261,7 @@ class SquashfsReaderFuzzTest {
             });
       }
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, " -> ");
   }
 
   @Test
@@ -286,7 +286,7 @@ class SquashfsReaderFuzzTest {
             }
           });
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, " -> ");
   }
 
   /**
@@ -319,7 +319,7 @@ class SquashfsReaderFuzzTest {
             }
           });
     }
-    assertNoFailures(failures);
+    FuzzFailures.assertNone(failures, " -> ");
   }
 
   /**
@@ -382,13 +382,17 @@ class SquashfsReaderFuzzTest {
     } catch (CorruptInputException e) {
       if (e.offset() < 0) {
         failures.add(
-            what + " -> no offset: " + e.getMessage() + ", from " + describe(e.getCause()));
+            what
+                + " -> no offset: "
+                + e.getMessage()
+                + ", from "
+                + FuzzFailures.describe(e.getCause()));
       }
       return false;
     } catch (JimgException expected) {
       return false;
     } catch (Exception | StackOverflowError | OutOfMemoryError e) {
-      failures.add(what + " -> untyped " + describe(e));
+      failures.add(what + " -> untyped " + FuzzFailures.describe(e));
       return false;
     }
     byte[] buf = new byte[64 * 1024];
@@ -412,39 +416,9 @@ class SquashfsReaderFuzzTest {
       } catch (JimgException expected) {
         // a damaged file: the tree itself was fine
       } catch (Exception | StackOverflowError | OutOfMemoryError x) {
-        failures.add(what + ", " + e.getKey() + " -> untyped " + describe(x));
+        failures.add(what + ", " + e.getKey() + " -> untyped " + FuzzFailures.describe(x));
       }
     }
     return true;
-  }
-
-  /** The exception and the first place in jimg's code it passed through. */
-  private static String describe(Throwable e) {
-    if (e == null) {
-      return "nothing";
-    }
-    for (StackTraceElement at : e.getStackTrace()) {
-      if (at.getClassName().startsWith("dev.jimg.")) {
-        return e + " at " + at;
-      }
-    }
-    return e.toString();
-  }
-
-  /**
-   * Fails listing one example of each distinct failure (the text after the arrow, numbers other
-   * than line numbers aside).
-   */
-  private static void assertNoFailures(List<String> failures) {
-    Map<String, String> kinds = new LinkedHashMap<>();
-    for (String f : failures) {
-      String kind = f.substring(f.indexOf(" -> ") + 4).replaceAll("(?<![:\\d])-?\\d+", "N");
-      kinds.putIfAbsent(kind, f);
-    }
-    assertThat(failures)
-        .as(
-            "%d failures, %d kinds; one of each:%n%s",
-            failures.size(), kinds.size(), String.join("\n", kinds.values()))
-        .isEmpty();
   }
 }
