@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -227,6 +229,57 @@ class DiskIntegrationTest {
         .contains(" 6/usr/bin/hello\n")
         .contains("# 7 offset=")
         .contains(" 7/lost+found\n");
+  }
+
+  /**
+   * An MBR says nothing of its sector size; a disk written with 4096-byte sectors was listed with
+   * 512-byte ones: the partitions at an eighth of their offsets, "filesystem=unknown" and empty
+   * trees with exit 0, or with logical partitions a broken chain of extended boot records. fdisk,
+   * told the sector size, is the judge.
+   */
+  @Test
+  void ls_mbrWith4096ByteSectors_readsThePartitionsWhereTheyAre() throws IOException {
+    Path example = Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath();
+    for (int count : new int[] {2, 6}) {
+      StringBuilder yaml =
+          new StringBuilder("table: mbr\nsector-size: 4096\nseed: mbr4k\npartitions:\n");
+      for (int i = 1; i <= count; i++) {
+        yaml.append("  - {filesystem: ")
+            .append(i == count ? "ext4" : "squashfs")
+            .append(", sources: [")
+            .append(example)
+            .append("]}\n");
+      }
+      Path spec = tmp.resolve("mbr4k-" + count + ".yaml");
+      Files.writeString(spec, yaml.toString(), StandardCharsets.UTF_8);
+      Path disk = tmp.resolve("mbr4k-" + count + ".img");
+      Run made = run("disk", disk.toString(), "--spec", spec.toString());
+      assertThat(made.code()).as(made.err()).isZero();
+
+      Run r = run("ls", disk.toString());
+      assertThat(r.code()).as(r.err()).isZero();
+      assertThat(r.out())
+          .contains(": mbr, 4096-byte sectors")
+          .doesNotContain("filesystem=unknown")
+          .contains(" 1/usr/bin/hello\n")
+          .contains(" " + (count == 2 ? 2 : 7) + "/lost+found\n");
+      Matcher row =
+          Pattern.compile(
+                  "(?m)^\\S+?(\\d+)\\s+\\*?\\s*(\\d+)\\s+\\d+\\s+(\\d+)\\s+\\S+\\s+([0-9a-f]+)\\s")
+              .matcher(Validators.fdiskList(disk, 4096));
+      int listed = 0;
+      while (row.find()) {
+        if (row.group(4).equals("5") || row.group(4).equals("f")) {
+          continue; // the extended partition itself holds no filesystem
+        }
+        long offset = Long.parseLong(row.group(2)) * 4096;
+        long size = Long.parseLong(row.group(3)) * 4096;
+        assertThat(r.out())
+            .contains("# " + row.group(1) + " offset=" + offset + " size=" + size + " ");
+        listed++;
+      }
+      assertThat(listed).as("partitions fdisk lists").isEqualTo(count);
+    }
   }
 
   @Test

@@ -47,13 +47,14 @@ public final class DiskSource implements Source {
   public static Optional<DiskSource> open(Path file) throws IOException {
     FileImageChannel channel = FileImageChannel.openReadOnly(file);
     try {
+      Filesystems installed = Filesystems.installed(DiskSource.class.getClassLoader());
       Optional<PartitionTableReader.Table> table =
-          PartitionTableReader.read(channel, file.toString());
+          PartitionTableReader.read(
+              channel, file.toString(), slice -> installed.probe(slice).isPresent());
       if (table.isEmpty()) {
         channel.close();
         return Optional.empty();
       }
-      Filesystems installed = Filesystems.installed(DiskSource.class.getClassLoader());
       FileTreeBuilder b = new FileTreeBuilder();
       Map<Integer, String> kinds = new java.util.TreeMap<>();
       for (PartitionTableReader.Partition p : table.get().parts()) {

@@ -19,10 +19,13 @@ import java.util.zip.CRC32;
 /**
  * Reads the partition table of a disk image: GPT (512 or 4096-byte sectors; header and entry-array
  * CRC32s checked) or MBR (primary partitions and the logical ones in an extended partition's chain
- * of boot records, 512-byte sectors). Strict: a GPT whose checksums fail, whose entry array lies
- * outside the disk or whose entries end before they start is corrupt input, not "no table", and so
- * is a protective MBR without a GPT header. Only the primary GPT is read; the backup is looked at
- * only to say, in such an error, whether it is intact.
+ * of boot records). Nothing in an MBR says its sector size: it is read with 512-byte sectors unless
+ * a {@link Recogniser} finds more of its partitions' filesystems with 4096-byte ones (a disk made
+ * for a 4Kn drive, as {@code jimg disk} writes with {@code sector-size: 4096}; {@code fdisk} needs
+ * {@code -b 4096} for it). Strict: a GPT whose checksums fail, whose entry array lies outside the
+ * disk or whose entries end before they start is corrupt input, not "no table", and so is a
+ * protective MBR without a GPT header. Only the primary GPT is read; the backup is looked at only
+ * to say, in such an error, whether it is intact.
  */
 public final class PartitionTableReader {
   /** Largest entry array accepted (the standard is 128 entries of 128 bytes). */
@@ -52,6 +55,23 @@ public final class PartitionTableReader {
    *     boot records leaves the disk or does not end
    */
   public static Optional<Table> read(ImageChannel disk, String name) throws IOException {
+    return read(disk, name, null);
+  }
+
+  /** Whether a partition holds a filesystem some reader knows. */
+  @FunctionalInterface
+  public interface Recogniser {
+    boolean recognises(ImageChannel partition) throws IOException;
+  }
+
+  /**
+   * As {@link #read(ImageChannel, String)}; an MBR is read with 4096-byte sectors instead of 512
+   * when, so read, every partition lies within the disk and either {@code recogniser} knows more of
+   * their filesystems than with 512-byte sectors or the chain of extended boot records holds
+   * together with 4096-byte sectors only ({@code null}: always 512).
+   */
+  public static Optional<Table> read(ImageChannel disk, String name, Recogniser recogniser)
+      throws IOException {
     if (disk.size() < MasterBootRecord.SIZE) {
       return Optional.empty();
     }
@@ -61,7 +81,7 @@ public final class PartitionTableReader {
     }
     boolean protective = false;
     long extended = 0;
-    List<Partition> primary = new ArrayList<>();
+    List<long[]> primary = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       int at = MasterBootRecord.PARTITION_RECORD + i * MbrPartitionRecord.SIZE;
       int status = mbr.get(at + MbrPartitionRecord.BOOT_INDICATOR) & 0xFF;
@@ -81,10 +101,7 @@ public final class PartitionTableReader {
         extended = start;
         continue;
       }
-      primary.add(mbrPartition(i + 1, start, count, type));
-    }
-    if (extended > 0) {
-      logical(disk, extended, primary, name);
+      primary.add(new long[] {i + 1, start, count, type});
     }
     if (protective) {
       String hint = "";
@@ -100,16 +117,88 @@ public final class PartitionTableReader {
           512,
           "protective MBR (type 0xee) but no GPT header (\"EFI PART\") at byte 512 or 4096" + hint);
     }
-    return primary.isEmpty()
+    if (primary.isEmpty() && extended == 0) {
+      return Optional.empty();
+    }
+    List<Partition> parts = null;
+    CorruptInputException as512 = null;
+    try {
+      parts = mbrPartitions(disk, name, primary, extended, 512);
+    } catch (CorruptInputException e) {
+      if (recogniser == null) {
+        throw e;
+      }
+      as512 = e; // a chain of extended boot records may hold together with 4096-byte sectors only
+    }
+    if (recogniser != null) {
+      List<Partition> big = null;
+      try {
+        big = mbrPartitions(disk, name, primary, extended, 4096);
+      } catch (CorruptInputException notThisSize) {
+        // the chain does not hold together with 4096-byte sectors
+      }
+      if (big != null
+          && !big.isEmpty()
+          && withinDisk(disk, big)
+          && (parts == null
+              || recognised(disk, big, recogniser) > recognised(disk, parts, recogniser))) {
+        return Optional.of(new Table("mbr", 4096, Optional.empty(), big));
+      }
+      if (as512 != null) {
+        throw as512;
+      }
+    }
+    return parts.isEmpty()
         ? Optional.empty()
-        : Optional.of(new Table("mbr", 512, Optional.empty(), primary));
+        : Optional.of(new Table("mbr", 512, Optional.empty(), parts));
   }
 
-  private static Partition mbrPartition(int number, long startLba, long count, int type) {
+  /**
+   * The partitions of an MBR ({@code primary}: number, start LBA, sector count, type of each) and
+   * of the extended partition's chain from LBA {@code extended} (0: none), with {@code sector}-byte
+   * sectors.
+   */
+  private static List<Partition> mbrPartitions(
+      ImageChannel disk, String name, List<long[]> primary, long extended, int sector)
+      throws IOException {
+    List<Partition> parts = new ArrayList<>();
+    for (long[] p : primary) {
+      parts.add(mbrPartition((int) p[0], p[1], p[2], (int) p[3], sector));
+    }
+    if (extended > 0) {
+      logical(disk, extended, parts, name, sector);
+    }
+    return parts;
+  }
+
+  private static boolean withinDisk(ImageChannel disk, List<Partition> parts) throws IOException {
+    for (Partition p : parts) {
+      if (p.offset() + p.size() > disk.size()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** How many of {@code parts} (those within the disk) hold a filesystem {@code r} knows. */
+  private static int recognised(ImageChannel disk, List<Partition> parts, Recogniser r)
+      throws IOException {
+    int n = 0;
+    for (Partition p : parts) {
+      if (p.offset() + p.size() <= disk.size()
+          && r.recognises(disk.slice("partition " + p.number(), p.offset(), p.size()))) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private static Partition mbrPartition(
+      int number, long startLba, long count, int type, int sector) {
     return new Partition(
         number,
-        startLba * 512,
-        count * 512,
+        startLba * sector,
+        count * sector,
         String.format(Locale.ROOT, "0x%02x", type),
         Optional.empty(),
         "");
@@ -120,24 +209,25 @@ public final class PartitionTableReader {
    * holds one logical partition (relative to itself) and a link to the next (relative to base).
    * Logical partitions are numbered from 5, as Linux does.
    */
-  private static void logical(ImageChannel disk, long base, List<Partition> out, String name)
+  private static void logical(
+      ImageChannel disk, long base, List<Partition> out, String name, int sector)
       throws IOException {
     long ebr = base;
     int number = 5;
     for (int hops = 0; hops < MAX_LOGICAL; hops++) {
-      if ((ebr + 1) * 512 > disk.size()) {
+      if ((ebr + 1) * sector > disk.size()) {
         throw new CorruptInputException(
             name,
-            ebr * 512,
+            ebr * sector,
             "extended boot record at LBA "
                 + ebr
                 + " is past the end of the disk ("
                 + disk.size()
                 + " bytes)");
       }
-      ByteBuffer b = read(disk, ebr * 512, MasterBootRecord.SIZE, name);
+      ByteBuffer b = read(disk, ebr * sector, MasterBootRecord.SIZE, name);
       if ((b.getShort(MasterBootRecord.SIGNATURE) & 0xFFFF) != 0xAA55) {
-        throw new CorruptInputException(name, ebr * 512, "extended boot record without 55 AA");
+        throw new CorruptInputException(name, ebr * sector, "extended boot record without 55 AA");
       }
       int first = MasterBootRecord.PARTITION_RECORD;
       int second = first + MbrPartitionRecord.SIZE;
@@ -145,7 +235,7 @@ public final class PartitionTableReader {
       long start = b.getInt(first + MbrPartitionRecord.STARTING_LBA) & 0xFFFF_FFFFL;
       long count = b.getInt(first + MbrPartitionRecord.SIZE_IN_LBA) & 0xFFFF_FFFFL;
       if (type != 0 && count != 0) {
-        out.add(mbrPartition(number++, ebr + start, count, type));
+        out.add(mbrPartition(number++, ebr + start, count, type, sector));
       }
       long next = b.getInt(second + MbrPartitionRecord.STARTING_LBA) & 0xFFFF_FFFFL;
       if ((b.get(second + MbrPartitionRecord.OS_TYPE) & 0xFF) == 0 || next == 0) {
@@ -154,7 +244,7 @@ public final class PartitionTableReader {
       ebr = base + next;
     }
     throw new CorruptInputException(
-        name, base * 512, "more than " + MAX_LOGICAL + " logical partitions (a loop?)");
+        name, base * sector, "more than " + MAX_LOGICAL + " logical partitions (a loop?)");
   }
 
   /**

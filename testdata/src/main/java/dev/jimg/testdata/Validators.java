@@ -383,6 +383,18 @@ public final class Validators {
   }
 
   /**
+   * {@code fdisk -l -b SECTOR IMG}: a disk file read with {@code sectorSize}-byte sectors, as a
+   * drive of that sector size would show it (an MBR does not record its sector size); asserts exit
+   * 0.
+   */
+  public static String fdiskList(Path image, int sectorSize) {
+    Path tool = require(Tool.FDISK);
+    return Exec.run(tool.toString(), "-l", "-b", Integer.toString(sectorSize), image.toString())
+        .requireOk()
+        .text();
+  }
+
+  /**
    * One partition as {@code sfdisk --dump} reports it.
    *
    * @param number 1-based partition number
