@@ -282,6 +282,46 @@ class DiskIntegrationTest {
     }
   }
 
+  /**
+   * A partition's writer failing said what failed but not in which partition, and gave advice in
+   * command-line options that a spec writes differently.
+   */
+  @Test
+  void disk_partitionWriterFails_errorNamesThePartitionAndHowOptionsAreGiven() throws IOException {
+    Path example = Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath();
+    Path spec = tmp.resolve("fat-links.yaml");
+    Files.writeString(
+        spec,
+        "partitions:\n"
+            + "  - {name: root, filesystem: ext4, sources: ["
+            + example
+            + "]}\n"
+            + "  - {name: boot, type: esp, filesystem: fat, sources: ["
+            + example
+            + "]}\n",
+        StandardCharsets.UTF_8);
+    Path disk = tmp.resolve("fat-links.img");
+
+    Run r = run("disk", disk.toString(), "--spec", spec.toString());
+
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .hasLineCount(1)
+        .startsWith("jimg: partitions[1] (boot): fat cannot hold ")
+        .contains("--unsupported skip")
+        .contains("options: {NAME: VALUE}");
+    assertThat(disk).doesNotExist();
+    assertThat(tmp).isDirectoryNotContaining(f -> f.getFileName().toString().contains(".jimg"));
+
+    // as the advice says
+    Files.writeString(
+        spec,
+        Files.readString(spec)
+            .replace("fat, sources:", "fat, options: {unsupported: skip}, sources:"));
+    Run fixed = run("disk", disk.toString(), "--spec", spec.toString());
+    assertThat(fixed.code()).as(fixed.err()).isZero();
+  }
+
   @Test
   void ls_diskWithBrokenGptEntries_isCorruptInput() throws IOException {
     Path disk = tmp.resolve("disk.img");

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.partition;
 
+import dev.jimg.core.ImageTooSmallException;
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.JimgException;
 import dev.jimg.core.Sizes;
+import dev.jimg.core.UnsupportedEntryException;
 import dev.jimg.core.io.AtomicOutput;
 import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.io.ImageChannel;
@@ -277,6 +279,37 @@ public final class DiskImage {
    * source is read: a malformed value or a missing source in the last partition fails at once, not
    * after the sources of the others were read.
    */
+  /**
+   * A filesystem writer's error as the spec's author needs it: which partition, and how the
+   * command-line options its advice names are given here. The kinds a caller may tell apart keep
+   * their type.
+   */
+  static JimgException inPartition(String where, JimgException e) {
+    String message = where + ": " + e.getMessage();
+    if (e.getMessage() != null && e.getMessage().contains("--")) {
+      message +=
+          " (in a disk spec a writer option --NAME VALUE is the partition's options: {NAME:"
+              + " VALUE}, and --size its size)";
+    }
+    if (e instanceof UnsupportedEntryException) {
+      UnsupportedEntryException u = new UnsupportedEntryException(message);
+      u.initCause(e);
+      return u;
+    }
+    if (e instanceof ImageTooSmallException small) {
+      ImageTooSmallException t =
+          new ImageTooSmallException(message, small.neededBytes(), small.givenBytes());
+      t.initCause(e);
+      return t;
+    }
+    if (e instanceof InvalidOptionException) {
+      InvalidOptionException o = new InvalidOptionException(message);
+      o.initCause(e);
+      return o;
+    }
+    return new JimgException(message, e);
+  }
+
   private static void checkPartitions(Filesystems fs, List<PartitionSpec> parts)
       throws JimgException {
     for (int i = 0; i < parts.size(); i++) {
@@ -377,7 +410,11 @@ public final class DiskImage {
           } catch (InvalidOptionException e) {
             throw new InvalidOptionException(where + ": " + e.getMessage());
           }
-          need = writer.plan(tree);
+          try {
+            need = writer.plan(tree);
+          } catch (JimgException e) {
+            throw inPartition(where, e);
+          }
           contexts.add(context);
           writerOptions.add(options);
         } else if (p.content().isPresent()) {
@@ -447,6 +484,8 @@ public final class DiskImage {
           }
           try (ImageChannel slice = channel.slice(name, pl.offset(), pl.size())) {
             result = writer.write(trees.get(i), slice, progress);
+          } catch (JimgException e) {
+            throw inPartition(LayoutPlanner.describe(i, p), e);
           }
         } else if (p.content().isPresent()) {
           copy(p.content().get(), channel, pl.offset());
