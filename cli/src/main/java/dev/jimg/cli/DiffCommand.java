@@ -8,6 +8,10 @@ import static dev.jimg.cli.Specs.positional;
 
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.Sources;
+import dev.jimg.core.tree.Entry;
+import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.FileTreeBuilder;
+import dev.jimg.core.tree.ImagePath;
 import dev.jimg.core.tree.TreeDiff;
 import dev.jimg.core.tree.TreeDiff.Change;
 import dev.jimg.core.tree.TreeDiff.Difference;
@@ -16,8 +20,13 @@ import dev.jimg.deb.LayeredSources;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -42,6 +51,7 @@ final class DiffCommand implements Callable<Integer> {
 
   // what the command line gave (read when the command runs)
   private List<Field> ignore;
+  private List<String> exclude;
   private String timeResolution;
   private boolean json;
   private boolean quiet;
@@ -73,7 +83,7 @@ final class DiffCommand implements Callable<Integer> {
                     "",
                     "Examples:",
                     "  jimg diff build1/root.img build2/root.img",
-                    "  jimg diff rootfs.tar root.img",
+                    "  jimg diff --exclude lost+found rootfs.tar root.img",
                     "  jimg diff --time-resolution s --ignore xattrs rootfs/ usr.sqfs",
                     "  jimg diff --ignore mode,owner,mtime esp/ esp.img"))
             .add(
@@ -85,6 +95,16 @@ final class DiffCommand implements Callable<Integer> {
                     .description(
                         "Fields not to compare, comma-separated: type, mode, owner, mtime, size,"
                             + " content, target, device, xattrs, links.")
+                    .build(),
+                OptionSpec.builder("--exclude")
+                    .paramLabel("PATTERN")
+                    .type(List.class)
+                    .auxiliaryTypes(String.class)
+                    .description(
+                        "Leave out, on both sides, entries matching the glob PATTERN and what lies"
+                            + " below them (repeatable). A PATTERN without '/' matches names at any"
+                            + " depth (lost+found, '*.pyc'), one with '/' whole paths from the root"
+                            + " ('var/cache/**', 'etc/machine-id').")
                     .build(),
                 option(
                     "UNIT",
@@ -111,6 +131,7 @@ final class DiffCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     ParseResult pr = spec.commandLine().getParseResult();
     ignore = pr.matchedOptionValue("--ignore", List.of());
+    exclude = pr.matchedOptionValue("--exclude", List.of());
     timeResolution = pr.matchedOptionValue("--time-resolution", "ns");
     json = pr.matchedOptionValue("--json", false);
     quiet = pr.matchedOptionValue("--quiet", false);
@@ -122,6 +143,7 @@ final class DiffCommand implements Callable<Integer> {
     }
     // RIGHT missing should not wait until LEFT was read (a large image or tar.xz)
     Sources.checkExist(List.of(left, right));
+    List<Exclusion> exclusions = exclusions();
     TreeDiff diff = TreeDiff.ignoring(Set.copyOf(ignore), resolution);
     PrintWriter out = spec.commandLine().getOut();
     long[] kinds = new long[Difference.Kind.values().length];
@@ -130,8 +152,8 @@ final class DiffCommand implements Callable<Integer> {
         LayeredSources b = open(right)) {
       count =
           diff.compare(
-              a.tree(),
-              b.tree(),
+              without(a.tree(), exclusions),
+              without(b.tree(), exclusions),
               d -> {
                 kinds[d.kind().ordinal()]++;
                 if (!quiet) {
@@ -160,6 +182,66 @@ final class DiffCommand implements Callable<Integer> {
       err.flush();
     }
     return EXIT_DIFFERENT;
+  }
+
+  /** One {@code --exclude}: a glob, matched against names or against whole paths. */
+  private record Exclusion(PathMatcher glob, boolean wholePath) {
+    boolean matches(ImagePath p) {
+      return glob.matches(Path.of(wholePath ? p.toString() : p.nameString()));
+    }
+  }
+
+  private List<Exclusion> exclusions() {
+    List<Exclusion> out = new ArrayList<>();
+    for (String pattern : exclude) {
+      String p = pattern;
+      while (p.startsWith("./") || p.startsWith("/")) {
+        p = p.substring(p.charAt(0) == '.' ? 2 : 1);
+      }
+      while (p.endsWith("/")) {
+        p = p.substring(0, p.length() - 1);
+      }
+      if (p.isEmpty() || p.indexOf('\0') >= 0) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--exclude: '" + pattern + "' matches no path; give a name or glob");
+      }
+      try {
+        out.add(
+            new Exclusion(
+                FileSystems.getDefault().getPathMatcher("glob:" + p), p.indexOf('/') >= 0));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(
+            spec.commandLine(), "--exclude: '" + pattern + "' is not a glob: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** {@code tree} without what {@code exclusions} match (hard links elsewhere keep the file). */
+  private static FileTree without(FileTree tree, List<Exclusion> exclusions) throws IOException {
+    if (exclusions.isEmpty()) {
+      return tree;
+    }
+    FileTreeBuilder b = null;
+    ImagePath removed = null;
+    for (Map.Entry<ImagePath, Entry> e : tree) {
+      ImagePath p = e.getKey();
+      if (p.isRoot() || (removed != null && p.startsWith(removed))) {
+        continue;
+      }
+      for (Exclusion x : exclusions) {
+        if (x.matches(p)) {
+          if (b == null) {
+            b = tree.toBuilder();
+          }
+          b.remove(p);
+          removed = p;
+          break;
+        }
+      }
+    }
+    return b == null ? tree : b.build();
   }
 
   private LayeredSources open(String source) throws IOException {

@@ -49,6 +49,69 @@ class DiffCommandTest {
   }
 
   @Test
+  void diff_excludeLostAndFound_tarEqualsItsExt4Image() {
+    Run r = run("diff", "--exclude", "lost+found", EXAMPLE, image("ext4", "a.img"));
+    assertThat(r.code()).as(r.out() + r.err()).isZero();
+    assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void diff_exclude_namesAtAnyDepthPathsFromTheRootAndWhatLiesBelow() throws IOException {
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    for (Path side : new Path[] {a, b}) {
+      Files.createDirectories(side.resolve("var/cache/apt"));
+      Files.createDirectories(side.resolve("usr/lib/py"));
+      Files.writeString(side.resolve("usr/lib/py/m.py"), "code");
+      Files.writeString(side.resolve("etc-keep"), "same");
+    }
+    Files.writeString(a.resolve("usr/lib/py/m.pyc"), "compiled 1");
+    Files.writeString(b.resolve("usr/lib/py/m.pyc"), "compiled 2");
+    Files.writeString(b.resolve("var/cache/apt/pkgcache.bin"), "cache");
+    Files.writeString(a.resolve("machine-id"), "1");
+    Files.writeString(b.resolve("machine-id"), "2");
+    for (Path side : new Path[] {a, b}) {
+      try (var all = Files.walk(side)) {
+        for (Path p : all.toList()) {
+          Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2024-01-01T00:00:00Z")));
+        }
+      }
+    }
+
+    Run all = run("diff", a.toString(), b.toString());
+    assertThat(all.out().lines())
+        .containsExactly(
+            "~ machine-id  content differs from byte 0",
+            "~ usr/lib/py/m.pyc  content differs from byte 9",
+            "+ var/cache/apt/pkgcache.bin");
+
+    Run r =
+        run(
+            "diff",
+            "--exclude",
+            "*.pyc",
+            "--exclude",
+            "/var/cache/",
+            "--exclude",
+            "machine-id",
+            a.toString(),
+            b.toString());
+    assertThat(r.code()).as(r.out()).isZero();
+
+    // a pattern with a '/' is a whole path: machine-id is no longer matched below the root
+    Run deep = run("diff", "--exclude", "x/machine-id", a.toString(), b.toString());
+    assertThat(deep.out()).contains("~ machine-id");
+  }
+
+  @Test
+  void diff_excludeNothingOrBadGlob_isUsageError() {
+    assertThat(run("diff", "--exclude", "/", EXAMPLE, EXAMPLE).code()).isEqualTo(2);
+    Run bad = run("diff", "--exclude", "a[b", EXAMPLE, EXAMPLE);
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).contains("--exclude: 'a[b' is not a glob");
+  }
+
+  @Test
   void diff_tarAgainstSquashfs_equalAtSquashfsTimeResolution() {
     String sq = image("squashfs", "a.sqfs");
     Run exact = run("diff", EXAMPLE, sq);
