@@ -50,9 +50,48 @@ public final class Ext4Reader implements FilesystemReader {
           // the reader reads every directory block in full, so three-level htrees need nothing
           // more, and case-insensitive directories store their names as given
           | Features.INCOMPAT_LARGEDIR
+          | Features.INCOMPAT_INLINE_DATA
           | Features.INCOMPAT_CASEFOLD;
 
   private static final int INCOMPAT_RECOVER = 0x4;
+
+  /** Names of incompatible feature bits the reader does not know, as mke2fs -O spells them. */
+  private static final String[] INCOMPAT_NAMES = {
+    "compression",
+    null,
+    null,
+    "journal_dev",
+    "meta_bg",
+    null,
+    null,
+    null,
+    "mmp",
+    null,
+    "ea_inode",
+    null,
+    "dirdata",
+    null,
+    null,
+    null,
+    "encrypt"
+  };
+
+  /** {@code bits} as feature names, each unknown one as its hex value. */
+  static String incompatNames(int bits) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 32; i++) {
+      if ((bits & (1 << i)) == 0) {
+        continue;
+      }
+      if (sb.length() > 0) {
+        sb.append(", ");
+      }
+      String name = i < INCOMPAT_NAMES.length ? INCOMPAT_NAMES[i] : null;
+      sb.append(name != null ? name : "0x" + Integer.toHexString(1 << i));
+    }
+    return sb.toString();
+  }
+
   private static final int MAX_DEPTH = 5;
 
   /**
@@ -157,8 +196,9 @@ public final class Ext4Reader implements FilesystemReader {
       if ((incompat & ~KNOWN_INCOMPAT) != 0) {
         throw corrupt(
             Superblock.OFFSET + Superblock.S_FEATURE_INCOMPAT,
-            "unsupported incompatible features 0x"
-                + Integer.toHexString(incompat & ~KNOWN_INCOMPAT));
+            "unsupported incompatible features "
+                + incompatNames(incompat & ~KNOWN_INCOMPAT)
+                + "; jimg cannot read this filesystem");
       }
       int log = sb.getInt(Superblock.S_LOG_BLOCK_SIZE);
       if (log < 0 || log > 6) {
@@ -293,6 +333,23 @@ public final class Ext4Reader implements FilesystemReader {
         if ((di.getShort(Inode.I_MODE) & 0xF000) != 0x4000) {
           throw corrupt(inodeOffset(dino), "inode " + dino + " of /" + dir + " is no directory");
         }
+        Listing out = new Listing(dir, dino, names, directories, queue);
+        if ((di.getInt(Inode.I_FLAGS) & Inode.INLINE_DATA_FL) != 0) {
+          // the parent's inode number, then records in i_block and in the system.data xattr
+          ByteBuffer iblock =
+              di.slice(Inode.I_BLOCK, Inode.I_BLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+          records(iblock, 4, Inode.I_BLOCK_SIZE, inodeOffset(dino) + Inode.I_BLOCK, out);
+          InlineTail tail = inlineTail(dino, di);
+          if (tail != null) {
+            records(
+                ByteBuffer.wrap(tail.value()).order(ByteOrder.LITTLE_ENDIAN),
+                0,
+                tail.value().length,
+                tail.at(),
+                out);
+          }
+          continue;
+        }
         boolean indexed = (di.getInt(Inode.I_FLAGS) & Inode.INDEX_FL) != 0;
         int seed = csumSeed == null ? 0 : inodeSeed(dino, di);
         for (long[] m : mappings(di, dino)) {
@@ -309,48 +366,7 @@ public final class Ext4Reader implements FilesystemReader {
             }
             ByteBuffer blk = read(blockAt, bs);
             verifyDirectoryBlock(blk, blockAt, dino, seed, indexed && m[0] + k == 0);
-            int at = 0;
-            while (at + 8 <= bs) {
-              long ino = u32(blk, at);
-              int recLen = blk.getShort(at + 4) & 0xFFFF;
-              int nameLen = blk.get(at + 6) & 0xFF;
-              if (recLen < 8 || at + recLen > bs || 8 + nameLen > recLen) {
-                throw corrupt((m[1] + k) * bs + at, "bad directory record in inode " + dino);
-              }
-              if (ino != 0) {
-                byte[] nm = new byte[nameLen];
-                blk.get(at + 8, nm);
-                boolean dot = nameLen == 1 && nm[0] == '.';
-                boolean dotdot = nameLen == 2 && nm[0] == '.' && nm[1] == '.';
-                if (!dot && !dotdot) {
-                  ImagePath p = child(dir, nm, blockAt + at);
-                  if (ino > (long) ipg * inodeTables.length) {
-                    throw corrupt(
-                        blockAt + at,
-                        "/" + p + " names inode " + ino + ", outside the filesystem's inodes");
-                  }
-                  if (names.put(p, ino) != null) {
-                    throw corrupt(blockAt + at, "two entries named /" + p);
-                  }
-                  if (names.size() > MAX_ENTRIES) {
-                    throw corrupt(blockAt + at, "more than " + MAX_ENTRIES + " entries");
-                  }
-                  if ((inode(ino).getShort(Inode.I_MODE) & 0xF000) == 0x4000) {
-                    if (!directories.add(ino)) {
-                      throw corrupt(
-                          blockAt + at,
-                          "/"
-                              + p
-                              + " is directory inode "
-                              + ino
-                              + " again: a loop or a hard-linked directory");
-                    }
-                    queue.add(p);
-                  }
-                }
-              }
-              at += recLen;
-            }
+            records(blk, 0, bs, blockAt, out);
           }
         }
       }
@@ -366,6 +382,122 @@ public final class Ext4Reader implements FilesystemReader {
         b.put(e.getKey(), entry(ino, inode(ino)));
       }
       return b.build();
+    }
+
+    /** Where the records of one directory go: the walk's names, directories and queue. */
+    private record Listing(
+        ImagePath dir,
+        long dino,
+        Map<ImagePath, Long> names,
+        Set<Long> directories,
+        List<ImagePath> queue) {}
+
+    /**
+     * The directory records in {@code buf}'s bytes {@code [from, end)}, which are at {@code bufAt}
+     * in the image: a block, or the i_block or system.data part of an inline directory.
+     */
+    private void records(ByteBuffer buf, int from, int end, long bufAt, Listing out)
+        throws IOException {
+      int at = from;
+      while (at + 8 <= end) {
+        long ino = u32(buf, at);
+        int recLen = buf.getShort(at + 4) & 0xFFFF;
+        int nameLen = buf.get(at + 6) & 0xFF;
+        if (recLen < 8 || at + recLen > end || 8 + nameLen > recLen) {
+          throw corrupt(bufAt + at, "bad directory record in inode " + out.dino());
+        }
+        if (ino != 0) {
+          byte[] nm = new byte[nameLen];
+          buf.get(at + 8, nm);
+          boolean dot = nameLen == 1 && nm[0] == '.';
+          boolean dotdot = nameLen == 2 && nm[0] == '.' && nm[1] == '.';
+          if (!dot && !dotdot) {
+            ImagePath p = child(out.dir(), nm, bufAt + at);
+            if (ino > (long) ipg * inodeTables.length) {
+              throw corrupt(
+                  bufAt + at,
+                  "/" + p + " names inode " + ino + ", outside the filesystem's inodes");
+            }
+            if (out.names().put(p, ino) != null) {
+              throw corrupt(bufAt + at, "two entries named /" + p);
+            }
+            if (out.names().size() > MAX_ENTRIES) {
+              throw corrupt(bufAt + at, "more than " + MAX_ENTRIES + " entries");
+            }
+            if ((inode(ino).getShort(Inode.I_MODE) & 0xF000) == 0x4000) {
+              if (!out.directories().add(ino)) {
+                throw corrupt(
+                    bufAt + at,
+                    "/"
+                        + p
+                        + " is directory inode "
+                        + ino
+                        + " again: a loop or a hard-linked directory");
+              }
+              out.queue().add(p);
+            }
+          }
+        }
+        at += recLen;
+      }
+    }
+
+    /** The value of an inline inode's system.data xattr and where it lies in the image. */
+    private record InlineTail(byte[] value, long at) {}
+
+    /**
+     * The rest of an inline_data inode's data, after the 60 bytes of i_block: the value of its
+     * system.data xattr, which lives in the inode body; null when there is none.
+     */
+    private InlineTail inlineTail(long ino, ByteBuffer in) throws CorruptInputException {
+      if (isz <= Inode.GOOD_OLD_SIZE) {
+        return null;
+      }
+      int start = Inode.GOOD_OLD_SIZE + (in.getShort(Inode.I_EXTRA_ISIZE) & 0xFFFF);
+      if (start + 4 > isz || in.getInt(start) != XattrEntries.MAGIC) {
+        return null;
+      }
+      InlineTail[] data = new InlineTail[1];
+      parseXattrs(in, inodeOffset(ino), start + 4, isz, start + 4, new ArrayList<>(), ino, data);
+      return data[0];
+    }
+
+    /**
+     * An inline_data file's bytes, read from the inode in the image: i_block, then the system.data
+     * value; past those it reads as zeros, as the kernel does (mke2fs stores a file that is all
+     * hole this way, with its full size).
+     */
+    private Content inlineContent(long ino, ByteBuffer in, long size) throws CorruptInputException {
+      InlineTail tail = inlineTail(ino, in);
+      List<long[]> runs = new ArrayList<>();
+      runs.add(new long[] {0, inodeOffset(ino) + Inode.I_BLOCK, Inode.I_BLOCK_SIZE});
+      if (tail != null && tail.value().length > 0) {
+        runs.add(new long[] {Inode.I_BLOCK_SIZE, tail.at(), tail.value().length});
+      }
+      try {
+        return Content.ofImageRuns(
+            ch, size, runs, "inline inode " + ino + " of " + size + " bytes");
+      } catch (IllegalArgumentException e) {
+        throw corrupt(inodeOffset(ino), "inline inode " + ino + ": " + e.getMessage());
+      }
+    }
+
+    /** The first {@code size} bytes of an inline_data inode's data (i_block, then system.data). */
+    private byte[] inlineData(long ino, ByteBuffer in, long size) throws CorruptInputException {
+      InlineTail tail = inlineTail(ino, in);
+      int have = Inode.I_BLOCK_SIZE + (tail == null ? 0 : tail.value().length);
+      if (size > have) {
+        throw corrupt(
+            inodeOffset(ino) + Inode.I_SIZE_LO,
+            "inline inode " + ino + " of " + size + " bytes holds only " + have);
+      }
+      byte[] data = new byte[(int) size];
+      int first = (int) Math.min(size, Inode.I_BLOCK_SIZE);
+      in.get(Inode.I_BLOCK, data, 0, first);
+      if (size > first) {
+        System.arraycopy(tail.value(), 0, data, first, (int) size - first);
+      }
+      return data;
     }
 
     /** {@code dir}'s child {@code name}, which must be a name the tree can hold. */
@@ -460,13 +592,22 @@ public final class Ext4Reader implements FilesystemReader {
       if (size < 0) {
         throw corrupt(inodeOffset(ino) + Inode.I_SIZE_LO, "inode " + ino + " of size " + size);
       }
+      boolean inline = (in.getInt(Inode.I_FLAGS) & Inode.INLINE_DATA_FL) != 0;
       switch (type) {
-        case REGULAR -> b.content(mappedContent(ino, size, mappings(in, ino)));
+        case REGULAR ->
+            b.content(
+                inline
+                    ? inlineContent(ino, in, size)
+                    : mappedContent(ino, size, mappings(in, ino)));
         case SYMLINK -> {
           if (size >= bs || size <= 0) {
             throw corrupt(
                 inodeOffset(ino) + Inode.I_SIZE_LO,
                 "symlink inode " + ino + " of " + size + " bytes");
+          }
+          if (inline) {
+            b.symlinkTarget(inlineData(ino, in, size));
+            break;
           }
           byte[] target = new byte[(int) size];
           long fileAcl = u32(in, Inode.I_FILE_ACL_LO);
@@ -512,7 +653,7 @@ public final class Ext4Reader implements FilesystemReader {
       if (isz > Inode.GOOD_OLD_SIZE) {
         int start = Inode.GOOD_OLD_SIZE + (in.getShort(Inode.I_EXTRA_ISIZE) & 0xFFFF);
         if (start + 4 <= isz && in.getInt(start) == XattrEntries.MAGIC) {
-          parseXattrs(in, inodeOffset(ino), start + 4, isz, start + 4, out, ino);
+          parseXattrs(in, inodeOffset(ino), start + 4, isz, start + 4, out, ino, null);
         }
       }
       long acl =
@@ -535,14 +676,25 @@ public final class Ext4Reader implements FilesystemReader {
           int got = blk.getInt(XattrEntries.H_CHECKSUM);
           verify(acl * bs + XattrEntries.H_CHECKSUM, "the xattr block of inode " + ino, got, want);
         }
-        parseXattrs(blk, acl * bs, XattrEntries.BLOCK_HEADER_SIZE, bs, 0, out, ino);
+        parseXattrs(blk, acl * bs, XattrEntries.BLOCK_HEADER_SIZE, bs, 0, out, ino, null);
       }
       return out;
     }
 
-    /** Parses the entries of an xattr area, {@code b}, which is at {@code areaAt} in the image. */
+    /**
+     * Parses the entries of an xattr area, {@code b}, which is at {@code areaAt} in the image, into
+     * {@code out}; the system.data value of inline_data goes to {@code data[0]} instead, when
+     * {@code data} is given.
+     */
     private void parseXattrs(
-        ByteBuffer b, long areaAt, int at, int end, int base, List<Xattr> out, long ino)
+        ByteBuffer b,
+        long areaAt,
+        int at,
+        int end,
+        int base,
+        List<Xattr> out,
+        long ino,
+        InlineTail[] data)
         throws CorruptInputException {
       int p = at;
       while (p + 4 <= end && b.getInt(p) != 0) {
@@ -577,7 +729,11 @@ public final class Ext4Reader implements FilesystemReader {
         if (index == 2 || index == 3) {
           value = XattrEntries.aclFromDisk(value);
         }
-        if (!(index == 7 && suffix.equals("data"))) {
+        if (index == 7 && suffix.equals("data")) {
+          if (data != null) {
+            data[0] = new InlineTail(value, areaAt + base + offs);
+          }
+        } else {
           try {
             out.add(new Xattr(full, value));
           } catch (IllegalArgumentException e) {

@@ -46,6 +46,9 @@ final class Inode {
   static final int EXTENTS_FL = 0x80000;
   static final int INDEX_FL = 0x1000;
 
+  /** Data in i_block and the system.data xattr (inline_data), not in blocks. */
+  static final int INLINE_DATA_FL = 0x10000000;
+
   /** Smallest and largest seconds the 32-bit field plus two epoch bits can hold. */
   static final long MIN_SECONDS = -(1L << 31);
 

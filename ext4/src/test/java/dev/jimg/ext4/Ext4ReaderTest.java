@@ -6,15 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jimg.core.CorruptInputException;
 import dev.jimg.core.io.FileImageChannel;
+import dev.jimg.core.io.MemoryImageChannel;
 import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.tree.FileTree;
+import dev.jimg.core.tree.ImagePath;
 import dev.jimg.testdata.Exec;
 import dev.jimg.testdata.HostTree;
+import dev.jimg.testdata.LoopMount;
 import dev.jimg.testdata.Tool;
 import dev.jimg.testdata.TreeManifest;
 import dev.jimg.testdata.TreeManifestAssert;
 import dev.jimg.testdata.Validators;
+import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +53,8 @@ class Ext4ReaderTest {
     "-t ext4 -I 128",
     "-t ext4 -O bigalloc -C 16384",
     "-t ext4 -O large_dir,casefold",
+    "-t ext4 -O inline_data",
+    "-t ext4 -O inline_data -I 512",
     "-t ext3",
     "-t ext2 -b 1024"
   })
@@ -63,11 +71,141 @@ class Ext4ReaderTest {
     Exec.run(command).requireOk();
     try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
       FileTree back = new Ext4Reader().read(ch);
-      // mke2fs -d keeps whole seconds only and not the root's own times
-      TreeManifestAssert.assertThat(TreeManifest.of(back).without("lost+found"))
-          .ignoring(TreeManifest.Column.MTIME)
-          .matches(TreeManifest.ofHostDirectory(dir));
+      // mke2fs -d keeps whole seconds only and not the root's own times. With inline_data,
+      // mke2fs 1.47.0 cuts a sparse file short in the image itself (the kernel reads the same
+      // shorter file), so that file is left out there.
+      TreeManifest source = TreeManifest.ofHostDirectory(dir);
+      TreeManifest read = TreeManifest.of(back).without("lost+found");
+      if (mke2fsOptions.contains("inline_data")) {
+        source = source.without("sparse-many");
+        read = read.without("sparse-many");
+      }
+      TreeManifestAssert.assertThat(read).ignoring(TreeManifest.Column.MTIME).matches(source);
     }
+  }
+
+  /**
+   * An 8 MiB ext4 (1 KiB blocks) with inline_data whose /tail directory, /hundred file and
+   * /long-link symlink keep their data in the inode past i_block, in the system.data xattr of the
+   * inode body. mke2fs -d moves a directory out to a block as soon as i_block is full, and the
+   * kernel puts a symlink of over 59 bytes in a block, so mke2fs writes the symlink and the kernel
+   * the directory entries and the file.
+   */
+  private Path inlineDataImage(String features) throws IOException {
+    Path mke2fs = Validators.require(Tool.MKE2FS);
+    Path debugfs = Validators.require(Tool.DEBUGFS);
+    Validators.requireRoot();
+    Path dir = tmp.resolve("src-" + features);
+    Files.createDirectories(dir.resolve("tail"));
+    Files.write(dir.resolve("sixty"), new byte[60]);
+    Files.createFile(dir.resolve("empty"));
+    Files.createSymbolicLink(dir.resolve("long-link"), Path.of("t".repeat(90)));
+    Path image = tmp.resolve("inline-" + features + ".img");
+    Exec.run(
+            mke2fs.toString(),
+            "-q",
+            "-t",
+            "ext4",
+            "-O",
+            features,
+            "-d",
+            dir.toString(),
+            image.toString(),
+            "8M")
+        .requireOk();
+    try (LoopMount rw = LoopMount.of(image).option("rw").mount()) {
+      for (int i = 0; i < 5; i++) {
+        Files.writeString(rw.root().resolve("tail/entry-" + i), "x" + i);
+      }
+      byte[] hundred = new byte[100];
+      for (int i = 0; i < hundred.length; i++) {
+        hundred[i] = (byte) (i * 7 + 1);
+      }
+      Files.write(rw.root().resolve("hundred"), hundred);
+    }
+    for (String inInode : INLINE_PATHS) {
+      String stat = Exec.run(debugfs.toString(), "-R", "stat " + inInode, image.toString()).text();
+      assertThat(stat)
+          .as(inInode)
+          .contains("Flags: 0x10000000")
+          .containsPattern("Size: (6[1-9]|[7-9][0-9]|1[0-9][0-9])\\b");
+    }
+    return image;
+  }
+
+  private static final List<String> INLINE_PATHS = List.of("/tail", "/hundred", "/long-link");
+
+  /** inline_data: what the reader reads equals what the kernel shows. */
+  @Test
+  void read_inlineData_dataInIblockAndInTheSystemDataXattrAsTheKernelSeesIt() throws Exception {
+    Path image = inlineDataImage("inline_data");
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image);
+        LoopMount ro = LoopMount.mount(image)) {
+      FileTree back = new Ext4Reader().read(ch);
+      TreeManifestAssert.assertThat(TreeManifest.of(back).without("lost+found"))
+          .matches(TreeManifest.ofHostDirectory(ro.root()).without("lost+found"));
+      assertThat(back.get(ImagePath.of("hundred")).xattrs()).isEmpty();
+    }
+  }
+
+  /**
+   * Every byte of the inline inodes flipped (without metadata_csum, so that the parser, not a
+   * checksum, meets the damage): a tree with every file readable, or a CorruptInputException.
+   */
+  @Test
+  void read_inlineDataInodeBytesFlipped_treeOrCorruptInput() throws Exception {
+    Path image = inlineDataImage("inline_data,^metadata_csum");
+    byte[] clean = Files.readAllBytes(image);
+    List<String> failures = new ArrayList<>();
+    for (String path : INLINE_PATHS) {
+      long at = inodeOffset(image, path, 1024);
+      for (int i = 0; i < 256; i++) {
+        for (int mask : new int[] {0x01, 0x80, 0xFF}) {
+          MemoryImageChannel ch = new MemoryImageChannel();
+          ch.write(ByteBuffer.wrap(clean), 0);
+          ByteBuffer b = ByteBuffer.allocate(1);
+          ch.readFully(b, at + i);
+          ch.write(ByteBuffer.wrap(new byte[] {(byte) (b.get(0) ^ mask)}), at + i);
+          try {
+            FileTree t = new Ext4Reader().read(ch);
+            for (var e : t) {
+              if (e.getValue().content() != null) {
+                // the first bytes: a flipped size may make a file of gigabytes (zeros past the
+                // inode), more than a memory image holds
+                long n = Math.min(e.getValue().size(), 4096);
+                e.getValue().content().copyFully(0, n, new MemoryImageChannel(), 0, e.getKey());
+              }
+            }
+          } catch (CorruptInputException expected) {
+            // a typed error is fine
+          } catch (Exception | StackOverflowError e) {
+            failures.add(path + " byte " + i + " ^" + mask + ": " + e);
+          }
+        }
+      }
+    }
+    assertThat(failures).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"encrypt,encrypt", "meta_bg,meta_bg", "'meta_bg,encrypt','meta_bg, encrypt'"})
+  void read_mke2fsImageWithAFeatureNotRead_refusedByName(String features, String named)
+      throws Exception {
+    Path mke2fs = Validators.require(Tool.MKE2FS);
+    Path image = tmp.resolve("f.img");
+    List<String> command =
+        new ArrayList<>(List.of(mke2fs.toString(), "-q", "-t", "ext4", "-O", features));
+    if (features.contains("meta_bg")) {
+      command.addAll(List.of("-O", "^resize_inode"));
+    }
+    command.addAll(List.of(image.toString(), "8M"));
+    Exec.run(command).requireOk();
+    try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
+      assertThatThrownBy(() -> new Ext4Reader().read(ch))
+          .isInstanceOf(CorruptInputException.class)
+          .hasMessageContaining("unsupported incompatible features " + named + ";");
+    }
+    assertThat(Ext4Reader.incompatNames(0x10 | 0x400000)).isEqualTo("meta_bg, 0x400000");
   }
 
   @Test
