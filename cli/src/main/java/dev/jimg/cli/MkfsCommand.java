@@ -9,22 +9,16 @@ import static dev.jimg.cli.Specs.positionals;
 import dev.jimg.core.InvalidOptionException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.io.AtomicOutput;
-import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.progress.ProgressListener;
-import dev.jimg.core.repro.BuildClock;
-import dev.jimg.core.repro.Identities;
-import dev.jimg.core.spi.FilesystemOptions;
+import dev.jimg.core.spi.FilesystemImage;
 import dev.jimg.core.spi.FilesystemProvider;
-import dev.jimg.core.spi.FilesystemWriter;
 import dev.jimg.core.spi.Filesystems;
-import dev.jimg.core.spi.WriteContext;
 import dev.jimg.core.spi.WriteResult;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.Timestamp;
 import dev.jimg.deb.LayeredSources;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -33,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -138,57 +131,31 @@ final class MkfsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (LayeredSources layered = layering.open(sources, parent.stdin())) {
       FileTree input = layering.tree(layered);
-      BuildClock clock = BuildClock.from(buildTime, parent.environment(), input);
-      FileTree tree = clock.clampTimes(input);
-      Identities identities = identities(seed, provider, tree, type, args.formatOptions);
-      FilesystemWriter writer =
-          provider.newWriter(args.formatOptions, new WriteContext(clock, identities));
-      long size = writer.plan(tree);
-      WriteResult result;
-      try (AtomicOutput output = AtomicOutput.create(image)) {
-        FileImageChannel channel = output.channel();
-        channel.setSize(size);
-        ProgressListener progress =
-            ProgressRenderer.forTerminal(parent.terminal() && !quiet, spec.commandLine().getErr());
-        try {
-          result = writer.write(tree, channel, progress);
-        } finally {
-          if (progress instanceof ProgressRenderer renderer) {
-            renderer.finish();
-          }
+      FilesystemImage mkfs =
+          FilesystemImage.of(type)
+              .filesystems(filesystems)
+              .options(args.formatOptions)
+              .buildTime(buildTime)
+              .environment(parent.environment());
+      if (seed != null) {
+        mkfs.seed(seed);
+      }
+      ProgressListener progress =
+          ProgressRenderer.forTerminal(parent.terminal() && !quiet, spec.commandLine().getErr());
+      FilesystemImage.Written written;
+      try {
+        written = mkfs.progress(progress).write(input, image);
+      } finally {
+        if (progress instanceof ProgressRenderer renderer) {
+          renderer.finish();
         }
-        // formats whose size is known only after writing (squashfs) plan an upper bound
-        if (result.bytesUsed() > 0 && result.bytesUsed() < channel.size()) {
-          channel.setSize(result.bytesUsed());
-        }
-        size = channel.size();
-        output.commit();
       }
       if (!quiet) {
-        out.println(summary(image, type, size, result));
+        out.println(summary(image, type, written.sizeBytes(), written.filesystem()));
       }
     }
     out.flush();
     return Cli.EXIT_OK;
-  }
-
-  /** From {@code --seed}, else from the tree as the format stores it and the options. */
-  private static Identities identities(
-      String seed,
-      FilesystemProvider provider,
-      FileTree tree,
-      String type,
-      Map<String, String> options) {
-    if (seed != null) {
-      try {
-        return Identities.fromSeed(UUID.fromString(seed));
-      } catch (IllegalArgumentException notAUuid) {
-        return Identities.fromSeed(seed.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    return Identities.fromSeed(
-        Identities.seedFor(
-            provider.storedView(tree), FilesystemOptions.fingerprint(type, options)));
   }
 
   private static String summary(Path image, String type, long size, WriteResult result) {
