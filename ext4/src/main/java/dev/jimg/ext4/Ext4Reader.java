@@ -2,6 +2,7 @@
 package dev.jimg.ext4;
 
 import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.UnsupportedEntryException;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.spi.FilesystemReader;
 import dev.jimg.core.tree.Content;
@@ -51,9 +52,19 @@ public final class Ext4Reader implements FilesystemReader {
           // more, and case-insensitive directories store their names as given
           | Features.INCOMPAT_LARGEDIR
           | Features.INCOMPAT_INLINE_DATA
-          | Features.INCOMPAT_CASEFOLD;
+          | Features.INCOMPAT_CASEFOLD
+          | Features.INCOMPAT_META_BG
+          // encrypted inodes are refused one by one, by path
+          | Features.INCOMPAT_ENCRYPT;
 
   private static final int INCOMPAT_RECOVER = 0x4;
+
+  /** An fscrypt-encrypted inode: its names or contents are ciphertext. */
+  private static final int ENCRYPT_FL = 0x800;
+
+  private static final int COMPAT_SPARSE_SUPER2 = 0x200;
+  private static final int S_FIRST_META_BG = 0x104;
+  private static final int S_BACKUP_BGS = 0x24C;
 
   /** Names of incompatible feature bits the reader does not know, as mke2fs -O spells them. */
   private static final String[] INCOMPAT_NAMES = {
@@ -170,6 +181,9 @@ public final class Ext4Reader implements FilesystemReader {
     /** The seed of every metadata checksum, or null without metadata_csum. */
     private final Integer csumSeed;
 
+    /** Where each block of group descriptors is (in order; spread out with meta_bg). */
+    private long[] descBlockAt;
+
     Image(ImageChannel ch) throws IOException {
       this.ch = ch;
       this.name = ch.toString();
@@ -282,7 +296,35 @@ public final class Ext4Reader implements FilesystemReader {
         sb.get(Superblock.S_UUID, uuid);
         csumSeed = Crc32c.update(~0, uuid);
       }
-      ByteBuffer gdt = read(gdtAt, (int) (groups * ds));
+      // with meta_bg, each meta group's descriptors (one block of them) are in its first group,
+      // after that group's superblock backup, from descriptor block s_first_meta_bg on
+      boolean metaBg = (incompat & Features.INCOMPAT_META_BG) != 0;
+      long firstMetaBg = metaBg ? u32(sb, S_FIRST_META_BG) : Long.MAX_VALUE;
+      int perBlock = bs / ds;
+      int gdtBlocks = (int) ((groups + perBlock - 1) / perBlock);
+      descBlockAt = new long[gdtBlocks];
+      ByteBuffer gdt = ByteBuffer.allocate((int) (groups * ds)).order(ByteOrder.LITTLE_ENDIAN);
+      for (int k = 0; k < gdtBlocks; k++) {
+        long at = gdtAt + (long) k * bs;
+        if (k >= firstMetaBg) {
+          long g = (long) k * perBlock;
+          at = (first + g * bpg + (hasSuper(sb, g) ? 1 : 0)) * bs;
+          if (at + bs > ch.size()) {
+            throw corrupt(
+                Superblock.OFFSET + S_FIRST_META_BG,
+                "the descriptors of meta group "
+                    + k
+                    + " would be at byte "
+                    + at
+                    + ", past the "
+                    + ch.size()
+                    + " bytes of the image");
+          }
+        }
+        descBlockAt[k] = at;
+        int len = (int) Math.min(bs, groups * ds - (long) k * bs);
+        gdt.put(k * bs, read(at, len).array());
+      }
       inodeTables = new long[(int) groups];
       for (int g = 0; g < groups; g++) {
         if (csumSeed != null) {
@@ -292,17 +334,13 @@ public final class Ext4Reader implements FilesystemReader {
           raw[GroupDescriptor.BG_CHECKSUM + 1] = 0;
           int want = Crc32c.update(Crc32c.updateLe32(csumSeed, g), raw) & 0xFFFF;
           int got = gdt.getShort(g * ds + GroupDescriptor.BG_CHECKSUM) & 0xFFFF;
-          verify(
-              gdtAt + (long) g * ds + GroupDescriptor.BG_CHECKSUM,
-              "group descriptor " + g,
-              got,
-              want);
+          verify(descAt(g, ds) + GroupDescriptor.BG_CHECKSUM, "group descriptor " + g, got, want);
         }
         long t = u32(gdt, g * ds + GroupDescriptor.BG_INODE_TABLE_LO);
         if (ds >= GroupDescriptor.SIZE_64) {
           t |= u32(gdt, g * ds + GroupDescriptor.BG_INODE_TABLE_HI) << 32;
         }
-        long field = gdtAt + (long) g * ds + GroupDescriptor.BG_INODE_TABLE_LO;
+        long field = descAt(g, ds) + GroupDescriptor.BG_INODE_TABLE_LO;
         inodeTables[g] = checkBlock(t, "inode table of group " + g, field);
         if (t + ((long) ipg * isz + bs - 1) / bs > blocks) {
           throw corrupt(
@@ -316,6 +354,34 @@ public final class Ext4Reader implements FilesystemReader {
                   + " blocks of the filesystem");
         }
       }
+    }
+
+    /** The byte offset of group {@code g}'s descriptor, of {@code ds} bytes. */
+    private long descAt(int g, int ds) {
+      int perBlock = bs / ds;
+      return descBlockAt[g / perBlock] + (long) (g % perBlock) * ds;
+    }
+
+    /** Whether group {@code g} holds a superblock backup (for where meta_bg puts descriptors). */
+    private static boolean hasSuper(ByteBuffer sb, long g) {
+      if (g == 0) {
+        return true;
+      }
+      if ((sb.getInt(Superblock.S_FEATURE_COMPAT) & COMPAT_SPARSE_SUPER2) != 0) {
+        return g == u32(sb, S_BACKUP_BGS) || g == u32(sb, S_BACKUP_BGS + 4);
+      }
+      if ((sb.getInt(Superblock.S_FEATURE_RO_COMPAT) & Features.RO_COMPAT_SPARSE_SUPER) == 0) {
+        return true;
+      }
+      return g == 1 || isPower(g, 3) || isPower(g, 5) || isPower(g, 7);
+    }
+
+    private static boolean isPower(long n, int base) {
+      long p = base;
+      while (p < n) {
+        p *= base;
+      }
+      return p == n;
     }
 
     FileTree tree() throws IOException {
@@ -332,6 +398,13 @@ public final class Ext4Reader implements FilesystemReader {
         ByteBuffer di = inode(dino);
         if ((di.getShort(Inode.I_MODE) & 0xF000) != 0x4000) {
           throw corrupt(inodeOffset(dino), "inode " + dino + " of /" + dir + " is no directory");
+        }
+        if ((di.getInt(Inode.I_FLAGS) & ENCRYPT_FL) != 0) {
+          throw new UnsupportedEntryException(
+              name
+                  + ": /"
+                  + dir
+                  + " is an encrypted directory (fscrypt): jimg cannot read its names");
         }
         Listing out = new Listing(dir, dino, names, directories, queue);
         if ((di.getInt(Inode.I_FLAGS) & Inode.INLINE_DATA_FL) != 0) {
@@ -379,7 +452,15 @@ public final class Ext4Reader implements FilesystemReader {
           b.put(e.getKey(), Entry.hardlink(prev));
           continue;
         }
-        b.put(e.getKey(), entry(ino, inode(ino)));
+        ByteBuffer in = inode(ino);
+        if ((in.getInt(Inode.I_FLAGS) & ENCRYPT_FL) != 0) {
+          throw new UnsupportedEntryException(
+              name
+                  + ": /"
+                  + e.getKey()
+                  + " is encrypted (fscrypt): jimg cannot read encrypted files or directories");
+        }
+        b.put(e.getKey(), entry(ino, in));
       }
       return b.build();
     }

@@ -29,6 +29,8 @@ record Features(int compat, int incompat, int roCompat) {
   static final int INCOMPAT_CSUM_SEED = 0x2000;
   static final int INCOMPAT_LARGEDIR = 0x4000;
   static final int INCOMPAT_INLINE_DATA = 0x8000;
+  static final int INCOMPAT_META_BG = 0x10;
+  static final int INCOMPAT_ENCRYPT = 0x10000;
   static final int INCOMPAT_CASEFOLD = 0x20000;
 
   static final int RO_COMPAT_SPARSE_SUPER = 0x1;
