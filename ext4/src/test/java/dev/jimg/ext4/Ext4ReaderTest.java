@@ -96,7 +96,6 @@ class Ext4ReaderTest {
    * the directory entries and the file.
    */
   private Path inlineDataImage(String features) throws IOException {
-    Path mke2fs = Validators.require(Tool.MKE2FS);
     Path debugfs = Validators.require(Tool.DEBUGFS);
     Validators.requireRoot();
     Path dir = tmp.resolve("src-" + features);
@@ -105,18 +104,7 @@ class Ext4ReaderTest {
     Files.createFile(dir.resolve("empty"));
     Files.createSymbolicLink(dir.resolve("long-link"), Path.of("t".repeat(90)));
     Path image = tmp.resolve("inline-" + features + ".img");
-    Exec.run(
-            mke2fs.toString(),
-            "-q",
-            "-t",
-            "ext4",
-            "-O",
-            features,
-            "-d",
-            dir.toString(),
-            image.toString(),
-            "8M")
-        .requireOk();
+    mke2fs8M(features, dir, image);
     try (LoopMount rw = LoopMount.of(image).option("rw").mount()) {
       for (int i = 0; i < 5; i++) {
         Files.writeString(rw.root().resolve("tail/entry-" + i), "x" + i);
@@ -135,6 +123,23 @@ class Ext4ReaderTest {
           .containsPattern("Size: (6[1-9]|[7-9][0-9]|1[0-9][0-9])\\b");
     }
     return image;
+  }
+
+  /** {@code mke2fs -t ext4 -O FEATURES -d DIR IMAGE 8M}. */
+  private static void mke2fs8M(String features, Path dir, Path image) {
+    Path mke2fs = Validators.require(Tool.MKE2FS);
+    Exec.run(
+            mke2fs.toString(),
+            "-q",
+            "-t",
+            "ext4",
+            "-O",
+            features,
+            "-d",
+            dir.toString(),
+            image.toString(),
+            "8M")
+        .requireOk();
   }
 
   private static final List<String> INLINE_PATHS = List.of("/tail", "/hundred", "/long-link");
@@ -209,25 +214,13 @@ class Ext4ReaderTest {
   /** An encrypted (fscrypt) directory is refused by path; the rest of such a filesystem reads. */
   @Test
   void read_encryptedDirectory_refusedByPath() throws Exception {
-    Path mke2fs = Validators.require(Tool.MKE2FS);
     Path debugfs = Validators.require(Tool.DEBUGFS);
     Validators.requireRoot();
     Path dir = tmp.resolve("src");
     Files.createDirectories(dir.resolve("secret"));
     Files.writeString(dir.resolve("secret/a"), "a");
     Path image = tmp.resolve("enc.img");
-    Exec.run(
-            mke2fs.toString(),
-            "-q",
-            "-t",
-            "ext4",
-            "-O",
-            "encrypt",
-            "-d",
-            dir.toString(),
-            image.toString(),
-            "8M")
-        .requireOk();
+    mke2fs8M("encrypt", dir, image);
     try (FileImageChannel ch = FileImageChannel.openReadOnly(image)) {
       assertThat(new Ext4Reader().read(ch).contains(ImagePath.of("secret/a"))).isTrue();
     }
