@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.cli;
 
+import dev.jimg.core.io.DeepStack;
 import dev.jimg.core.repro.Identities;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,58 +132,15 @@ public final class Cli {
   }
 
   /**
-   * The stack of the thread a command runs on. Trees nest as deep as a tar says (each level one
-   * more frame in the writers' and readers' walks): with the JVM's default 1 MiB, mkfs squashfs and
-   * fat of a tar of 3,000 nested directories overflowed. This is address space, touched only as
-   * deep as a run goes; where the system refuses to reserve it, the command runs on the calling
-   * thread.
-   */
-  static final long STACK_BYTES = 512L << 20;
-
-  /**
-   * Runs {@code work} on a thread with a {@link #STACK_BYTES} stack and waits for it; what it
+   * Runs {@code work} on a thread with a deep stack ({@link DeepStack}) and waits for it; what it
    * throws is thrown here.
    */
   static int onDeepStack(IntSupplier work) {
-    int[] result = new int[1];
-    Throwable[] thrown = new Throwable[1];
-    Thread t =
-        new Thread(
-            null,
-            () -> {
-              try {
-                result[0] = work.getAsInt();
-              } catch (Throwable x) {
-                thrown[0] = x;
-              }
-            },
-            "jimg",
-            STACK_BYTES);
     try {
-      t.start();
-    } catch (OutOfMemoryError cannotReserve) {
-      return work.getAsInt();
+      return DeepStack.call("jimg", work::getAsInt);
+    } catch (IOException impossible) {
+      throw new UncheckedIOException(impossible);
     }
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-        t.interrupt(); // the command sees the interrupt as it would on the calling thread
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (thrown[0] instanceof Error e) {
-      throw e;
-    }
-    if (thrown[0] instanceof RuntimeException e) {
-      throw e;
-    }
-    return result[0];
   }
 
   /**

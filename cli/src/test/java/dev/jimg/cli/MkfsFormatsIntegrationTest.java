@@ -5,15 +5,9 @@ import static dev.jimg.cli.CliTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jimg.cli.CliTest.Run;
-import dev.jimg.core.io.FileImageChannel;
-import dev.jimg.core.progress.ProgressListener;
-import dev.jimg.core.repro.BuildClock;
-import dev.jimg.core.repro.Identities;
 import dev.jimg.core.source.SourceOptions;
 import dev.jimg.core.source.TarSource;
-import dev.jimg.core.spi.FilesystemWriter;
-import dev.jimg.core.spi.Filesystems;
-import dev.jimg.core.spi.WriteContext;
+import dev.jimg.core.spi.FilesystemImage;
 import dev.jimg.core.tree.Content;
 import dev.jimg.core.tree.Entry;
 import dev.jimg.core.tree.FileTree;
@@ -238,25 +232,26 @@ class MkfsFormatsIntegrationTest {
     }
     b.put(ImagePath.of(deepest), Entry.file(0644, t, Content.ofBytes(new byte[] {'h', 'i'})));
     FileTree tree = b.build();
+    // the library call runs its writer on a deep stack itself: from a thread of 256 KiB here
     Path source = tmp.resolve("deep.ext4");
-    Cli.onDeepStack(
-        () -> {
-          try {
-            FilesystemWriter w =
-                Filesystems.installed()
-                    .writer(
-                        "ext4",
-                        Map.of(),
-                        new WriteContext(BuildClock.fixed(t), Identities.fromSeed(new byte[32])));
-            try (FileImageChannel ch = FileImageChannel.create(source)) {
-              ch.setSize(w.plan(tree));
-              w.write(tree, ch, ProgressListener.NONE);
-            }
-            return 0;
-          } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
+    Path api = tmp.resolve("deep-api." + format);
+    Throwable[] failed = new Throwable[1];
+    Thread small =
+        new Thread(
+            null,
+            () -> {
+              try {
+                FilesystemImage.of("ext4").seed("deep").buildTime(t).write(tree, source);
+                FilesystemImage.of(format).seed("deep").buildTime(t).write(tree, api);
+              } catch (Throwable e) {
+                failed[0] = e;
+              }
+            },
+            "small-stack",
+            256 << 10);
+    small.start();
+    small.join();
+    assertThat(failed[0]).isNull();
     Path image = tmp.resolve("deep." + format);
     Run made = run("mkfs", format, image.toString(), source.toString());
     assertThat(made.err()).isEmpty();
@@ -265,5 +260,8 @@ class MkfsFormatsIntegrationTest {
     assertThat(listed.err()).isEmpty();
     assertThat(listed.code()).isZero();
     assertThat(listed.out()).contains(deepest);
+    Run apiListed = run("ls", api.toString());
+    assertThat(apiListed.code()).as(apiListed.err()).isZero();
+    assertThat(apiListed.out()).contains(deepest);
   }
 }

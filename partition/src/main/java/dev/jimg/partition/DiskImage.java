@@ -7,6 +7,7 @@ import dev.jimg.core.JimgException;
 import dev.jimg.core.Sizes;
 import dev.jimg.core.UnsupportedEntryException;
 import dev.jimg.core.io.AtomicOutput;
+import dev.jimg.core.io.DeepStack;
 import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.io.ImageChannel;
 import dev.jimg.core.progress.ProgressListener;
@@ -348,6 +349,11 @@ public final class DiskImage {
 
   /** Writes the disk into {@code channel} (from offset 0, setting its size). */
   public DiskLayout writeTo(ImageChannel channel) throws IOException {
+    // the filesystem writers may walk a tree one frame per directory level
+    return DeepStack.call("jimg-disk", () -> writeHere(channel));
+  }
+
+  private DiskLayout writeHere(ImageChannel channel) throws IOException {
     Identities ids = seedIdentities();
     checkHybrid();
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();

@@ -2,6 +2,7 @@
 package dev.jimg.core.spi;
 
 import dev.jimg.core.io.AtomicOutput;
+import dev.jimg.core.io.DeepStack;
 import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.progress.ProgressListener;
 import dev.jimg.core.repro.BuildClock;
@@ -124,13 +125,19 @@ public final class FilesystemImage {
 
   /**
    * Writes {@code tree} to {@code image}, replacing it if it exists; on failure nothing is left
-   * behind and an existing file is untouched.
+   * behind and an existing file is untouched. Runs on a thread with a deep stack ({@link
+   * DeepStack}), so trees nested thousands of directories deep need nothing from the caller.
    *
    * @throws dev.jimg.core.InvalidOptionException for an unknown type or a bad option
    * @throws dev.jimg.core.ImageTooSmallException if a given size cannot hold the tree
    * @throws dev.jimg.core.UnsupportedEntryException for entries the format cannot hold
    */
   public Written write(FileTree tree, Path image) throws IOException {
+    // writers may walk the tree one frame per directory level
+    return DeepStack.call("jimg-mkfs", () -> writeHere(tree, image));
+  }
+
+  private Written writeHere(FileTree tree, Path image) throws IOException {
     Filesystems fs =
         filesystems != null
             ? filesystems
