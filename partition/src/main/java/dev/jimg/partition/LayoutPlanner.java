@@ -97,7 +97,7 @@ final class LayoutPlanner {
         if (p.grow()) {
           long grown = base[i] + share;
           if (p.maxSize().isPresent()) {
-            grown = Math.max(base[i], Math.min(grown, p.maxSize().getAsLong()));
+            grown = Math.max(base[i], Math.min(grown, maxBytes(p, ss)));
           }
           changed |= grown != base[i];
           base[i] = grown;
@@ -174,21 +174,33 @@ final class LayoutPlanner {
           what + ": give a size (or min-size, grow: true, a filesystem or a content file)");
     }
     size = alignUp(size, spec.alignment());
-    if (p.maxSize().isPresent() && size > p.maxSize().getAsLong()) {
-      long max = p.maxSize().getAsLong();
+    if (p.maxSize().isPresent() && size > maxBytes(p, ss)) {
+      long max = maxBytes(p, ss);
       if (need > max) {
+        long given = p.maxSize().getAsLong();
         throw new ImageTooSmallException(
             what
                 + ": its content needs "
                 + Sizes.thousands(need)
                 + " bytes but max-size is "
-                + Sizes.thousands(max),
+                + Sizes.thousands(given)
+                + (given != max
+                    ? " (" + Sizes.thousands(max) + " in whole " + ss + "-byte sectors)"
+                    : ""),
             need,
             max);
       }
-      size = alignDown(max, ss);
+      size = max;
     }
     return size;
+  }
+
+  /**
+   * The largest size {@code p}'s max-size allows: whole sectors, since a partition table counts
+   * sectors (a partition of max-size 1023 on a 512-byte-sector disk holds 512 bytes).
+   */
+  private static long maxBytes(PartitionSpec p, int ss) {
+    return alignDown(p.maxSize().getAsLong(), ss);
   }
 
   /**

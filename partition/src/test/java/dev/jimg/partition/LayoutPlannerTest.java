@@ -102,6 +102,45 @@ class LayoutPlannerTest {
   }
 
   @Test
+  void plan_maxSizeNotWholeSectors_contentThatFitsOnlyTheBytesRefused() {
+    // max-size 1023 on 512-byte sectors holds one sector: 1000 bytes of content do not fit
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().name("boot").maxSize(1023).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, List.of(1000L), 0))
+        .isInstanceOf(dev.jimg.core.ImageTooSmallException.class)
+        .hasMessage(
+            "partitions[0] (boot): its content needs 1,000 bytes but max-size is 1,023 (512 in"
+                + " whole 512-byte sectors)");
+  }
+
+  @Test
+  void plan_maxSizeNotWholeSectors_sizesStayWholeSectors() throws Exception {
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.of(20 * MIB),
+            PartitionSpec.builder().maxSize(3_000_000).build(),
+            PartitionSpec.builder().grow(true).maxSize(3_000_000).build());
+    LayoutPlanner.Plan plan = LayoutPlanner.plan(spec, List.of(2_999_000L, 0L), 0);
+    // 3,000,000 is 5,859.375 sectors: both partitions get 5,859 of them
+    assertThat(plan.extents().get(0).size()).isEqualTo(5859L * 512);
+    assertThat(plan.extents().get(1).size()).isEqualTo(5859L * 512);
+    DiskSpec tooBig =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().maxSize(3_000_000).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(tooBig, List.of(2_999_900L), 0))
+        .hasMessageContaining("max-size is 3,000,000 (2,999,808 in whole 512-byte sectors)");
+  }
+
+  @Test
   void plan_mbrBeyond2TiB_refused() {
     DiskSpec spec =
         disk(
