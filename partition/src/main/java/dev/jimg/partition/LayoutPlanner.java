@@ -128,6 +128,14 @@ final class LayoutPlanner {
           needed,
           diskBytes);
     }
+    for (int i = 0; i < placed.size(); i++) {
+      if (placed.get(i).size() < ss) {
+        throw new DiskLayoutException(
+            describe(i, parts.get(i))
+                + " would get no space: "
+                + whyEmpty(spec, i, usableEnd - end));
+      }
+    }
     if (spec.table() == TableType.MBR) {
       for (int i = 0; i < placed.size(); i++) {
         if (placed.get(i).end() / ss > MbrPartitionRecord.MAX_LBA32) {
@@ -193,6 +201,32 @@ final class LayoutPlanner {
       size = max;
     }
     return size;
+  }
+
+  /**
+   * Why growing partition {@code i} got nothing, {@code free} bytes being left at the end of the
+   * usable range.
+   */
+  private static String whyEmpty(DiskSpec spec, int i, long free) {
+    PartitionSpec p = spec.partitions().get(i);
+    int ss = spec.sectorSize();
+    if (p.maxSize().isPresent() && maxBytes(p, ss) == 0) {
+      return "its max-size of "
+          + Sizes.thousands(p.maxSize().getAsLong())
+          + " bytes is less than one "
+          + ss
+          + "-byte sector";
+    }
+    if (spec.size().isEmpty()) {
+      return "grow: true takes the free space of a disk whose size is given, and the spec gives"
+          + " none; add size: to the disk or min-size: to the partition";
+    }
+    return "the disk leaves "
+        + Sizes.thousands(Math.max(0, free))
+        + " bytes free, less than the alignment of "
+        + Sizes.thousands(spec.alignment())
+        + " bytes for each growing partition; raise the disk's size or give the partition a"
+        + " min-size";
   }
 
   /**

@@ -141,6 +141,43 @@ class LayoutPlannerTest {
   }
 
   @Test
+  void plan_growerLeftWithNothing_refusedInsteadOfAnEmptyPartition() {
+    // without a disk size a grower gets nothing: sgdisk says "partition 1 ends before it begins"
+    DiskSpec noSize =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().name("data").grow(true).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(noSize, none(1), 0))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessageStartingWith("partitions[0] (data) would get no space: grow: true takes")
+        .hasMessageContaining("add size: to the disk or min-size: to the partition");
+    // a sector less than 1 MiB is free after the first partition
+    DiskSpec small =
+        disk(
+            TableType.MBR,
+            512,
+            OptionalLong.of(3 * MIB - 512),
+            PartitionSpec.builder().size(MIB).build(),
+            PartitionSpec.builder().grow(true).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(small, none(2), 0))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage(
+            "partitions[1] would get no space: the disk leaves 1,048,064 bytes free, less than"
+                + " the alignment of 1,048,576 bytes for each growing partition; raise the"
+                + " disk's size or give the partition a min-size");
+    DiskSpec tinyMax =
+        disk(
+            TableType.GPT,
+            4096,
+            OptionalLong.of(8 * MIB),
+            PartitionSpec.builder().grow(true).maxSize(4000).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(tinyMax, none(1), 0))
+        .hasMessageEndingWith("its max-size of 4,000 bytes is less than one 4096-byte sector");
+  }
+
+  @Test
   void plan_mbrBeyond2TiB_refused() {
     DiskSpec spec =
         disk(
