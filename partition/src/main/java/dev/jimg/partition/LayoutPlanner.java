@@ -81,7 +81,8 @@ final class LayoutPlanner {
                 + ss);
       }
     } else {
-      diskBytes = alignUp(Math.max(end + trailing, minDiskBytes), align);
+      // the backup GPT goes after the blobs too, so that a blob near the end does not overlap it
+      diskBytes = alignUp(Math.max(end, minDiskBytes) + trailing, align);
     }
     long usableEnd = diskBytes - trailing;
 
@@ -109,12 +110,10 @@ final class LayoutPlanner {
       }
     }
     if (end > usableEnd || diskBytes < minDiskBytes) {
-      long needed = Math.max(end + trailing, minDiskBytes);
+      long needed = Math.max(end, minDiskBytes) + trailing;
       long suggestion = alignUp(needed, MIB);
       throw new ImageTooSmallException(
-          (minDiskBytes > end + trailing
-                  ? "the blobs need a disk of "
-                  : "the partitions need a disk of ")
+          (minDiskBytes > end ? "the blobs need a disk of " : "the partitions need a disk of ")
               + Sizes.thousands(needed)
               + " bytes"
               + (spec.table() != TableType.MBR

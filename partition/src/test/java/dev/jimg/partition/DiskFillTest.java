@@ -356,6 +356,39 @@ class DiskFillTest {
   }
 
   @Test
+  void write_blobNearTheEndOfADiskWithoutSize_diskGrowsPastItForTheBackupGpt() throws Exception {
+    // the blob ends at 3,133,000, inside the last 16.5 KiB of a 3 MiB disk: the disk grows to 4 MiB
+    Path img = dir.resolve("b.img");
+    DiskLayout layout =
+        build(
+            """
+            partitions:
+              - {name: a, size: 1M}
+            blobs:
+              - {file: u-boot.bin, offset: 3130000}
+            """,
+            img);
+    assertThat(layout.sizeBytes()).isEqualTo(4 * MIB);
+    byte[] all = Files.readAllBytes(img);
+    assertThat(Arrays.copyOfRange(all, 3_130_000, 3_130_000 + 3000))
+        .isEqualTo(Files.readAllBytes(dir.resolve("u-boot.bin")));
+    Path tooSmall = dir.resolve("small.img");
+    assertThatThrownBy(
+            () ->
+                build(
+                    """
+                    size: 3M
+                    partitions:
+                      - {name: a, size: 1M}
+                    blobs:
+                      - {file: u-boot.bin, offset: 3130000}
+                    """,
+                    tooSmall))
+        .hasMessageContaining("overlaps the backup GPT (from byte 3,128,832)"); // size given: kept
+    Validators.sgdiskClean(img); // skipped when sgdisk is missing
+  }
+
+  @Test
   void write_blobOverPartition_refusedUnlessAllowed() throws Exception {
     Path img = dir.resolve("p.img");
     String yaml =
