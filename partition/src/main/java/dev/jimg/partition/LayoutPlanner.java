@@ -135,15 +135,20 @@ final class LayoutPlanner {
                 + whyEmpty(spec, i, usableEnd - end));
       }
     }
-    if (spec.table() == TableType.MBR) {
-      for (int i = 0; i < placed.size(); i++) {
-        if (placed.get(i).end() / ss > MbrPartitionRecord.MAX_LBA32) {
-          throw new DiskLayoutException(
-              describe(i, parts.get(i))
-                  + " ends at byte "
-                  + Sizes.thousands(placed.get(i).end())
-                  + ", beyond the 2^32 sectors an MBR can address; use table: gpt");
-        }
+    for (int i = 0; i < placed.size(); i++) {
+      boolean inMbr =
+          spec.table() == TableType.MBR
+              || (spec.table() == TableType.HYBRID && parts.get(i).hybrid());
+      if (inMbr && placed.get(i).end() / ss > MbrPartitionRecord.MAX_LBA32) {
+        throw new DiskLayoutException(
+            describe(i, parts.get(i))
+                + (spec.table() == TableType.HYBRID ? ", mirrored in the hybrid MBR," : "")
+                + " ends at byte "
+                + Sizes.thousands(placed.get(i).end())
+                + ", beyond the 2^32 sectors an MBR can address; "
+                + (spec.table() == TableType.HYBRID
+                    ? "mirror only partitions below that (hybrid: true) or use table: gpt"
+                    : "use table: gpt"));
       }
     }
     return new Plan(diskBytes, placed);

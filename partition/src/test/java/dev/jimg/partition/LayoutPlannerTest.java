@@ -190,6 +190,32 @@ class LayoutPlannerTest {
         .hasMessageContaining("beyond the 2^32 sectors an MBR can address; use table: gpt");
   }
 
+  @Test
+  void plan_hybridMirrorBeyond2TiB_refusedWithAMessage() throws Exception {
+    // it was an IllegalArgumentException from the MBR record: "internal error"
+    DiskSpec spec =
+        disk(
+            TableType.HYBRID,
+            512,
+            OptionalLong.of(3L << 40),
+            PartitionSpec.builder().name("a").size(MIB).hybrid(true).build(),
+            PartitionSpec.builder().name("big").offset(2500L << 30).size(MIB).hybrid(true).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, none(2), 0))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage(
+            "partitions[1] (big), mirrored in the hybrid MBR, ends at byte 2,684,355,608,576,"
+                + " beyond the 2^32 sectors an MBR can address; mirror only partitions below"
+                + " that (hybrid: true) or use table: gpt");
+    DiskSpec unmirrored =
+        disk(
+            TableType.HYBRID,
+            512,
+            OptionalLong.of(3L << 40),
+            PartitionSpec.builder().name("a").size(MIB).hybrid(true).build(),
+            PartitionSpec.builder().name("big").offset(2500L << 30).size(MIB).build());
+    assertThat(LayoutPlanner.plan(unmirrored, none(2), 0).extents()).hasSize(2);
+  }
+
   /**
    * systemd-repart 252 with --seed=0123456789abcdef0123456789abcdef and one Type=esp Format=vfat
    * partition (GUID b2d552b0-…) made a FAT volume with serial 5739-C63F.
