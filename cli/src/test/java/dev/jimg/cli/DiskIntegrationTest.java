@@ -334,4 +334,40 @@ class DiskIntegrationTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).contains("CRC32").hasLineCount(1);
   }
+
+  @Test
+  void ls_truncatedDisk_partitionPastTheEndIsAnErrorNotAnEmptyDirectory() throws IOException {
+    // it was listed as an empty directory with filesystem=unknown, exit 0, and jimg cat said
+    // "no such file in the tree"
+    Path disk = tmp.resolve("disk.img");
+    assertThat(run("disk", disk.toString(), "--spec", spec(512).toString()).code()).isZero();
+    Run table = run("ls", disk.toString());
+    Matcher m = Pattern.compile("# 3 offset=(\\d+) size=(\\d+)").matcher(table.out());
+    assertThat(m.find()).as(table.out()).isTrue();
+    long rootStart = Long.parseLong(m.group(1));
+    long rootEnd = rootStart + Long.parseLong(m.group(2));
+    try (var ch =
+        java.nio.channels.FileChannel.open(disk, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.truncate(rootStart + 4096);
+    }
+    for (String[] args :
+        List.of(
+            new String[] {"ls", disk.toString()},
+            new String[] {"cat", disk.toString(), "3/etc/hostname"})) {
+      Run r = run(args);
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.out()).isEmpty();
+      assertThat(r.err())
+          .isEqualTo(
+              String.format(
+                  java.util.Locale.ROOT,
+                  "jimg: %s at byte %d: partition 3 (root) spans bytes %,d..%,d but the disk ends"
+                      + " at byte %,d: the image is truncated (or its table is wrong)%n",
+                  disk,
+                  rootStart,
+                  rootStart,
+                  rootEnd,
+                  rootStart + 4096));
+    }
+  }
 }

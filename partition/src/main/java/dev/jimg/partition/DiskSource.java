@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.partition;
 
+import dev.jimg.core.CorruptInputException;
+import dev.jimg.core.Sizes;
 import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.io.FileImageChannel;
 import dev.jimg.core.io.ImageChannel;
@@ -61,7 +63,19 @@ public final class DiskSource implements Source {
         ImagePath dir = ImagePath.ROOT.child(Integer.toString(p.number()));
         b.put(dir, FileTreeBuilder.DEFAULT_DIRECTORY);
         if (p.offset() + p.size() > channel.size()) {
-          continue;
+          throw new CorruptInputException(
+              file.toString(),
+              p.offset(),
+              "partition "
+                  + p.number()
+                  + (p.name().isEmpty() ? "" : " (" + p.name() + ")")
+                  + " spans bytes "
+                  + Sizes.thousands(p.offset())
+                  + ".."
+                  + Sizes.thousands(p.offset() + p.size())
+                  + " but the disk ends at byte "
+                  + Sizes.thousands(channel.size())
+                  + ": the image is truncated (or its table is wrong)");
         }
         ImageChannel slice = channel.slice("partition " + p.number(), p.offset(), p.size());
         Optional<FilesystemProvider> fs = installed.probe(slice);
