@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 package dev.jimg.partition;
 
+import dev.jimg.core.Sizes;
 import dev.jimg.core.io.ImageChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -39,6 +40,18 @@ final class AndroidSparse {
   static final int C_CHUNK_SZ = 4;
   static final int C_TOTAL_SZ = 8;
 
+  /**
+   * The most blocks in one RAW chunk: its total_sz (header and data) must stay a positive 32-bit
+   * int, as libsparse and other readers take it (2 GiB less one block).
+   */
+  static final int MAX_RAW_BLOCKS = (Integer.MAX_VALUE - CHUNK_HDR_SZ) / BLK_SZ;
+
+  /** The most blocks a FILL or DONT_CARE chunk covers (4 GiB). */
+  static final int MAX_RUN_BLOCKS = 1 << 20;
+
+  /** The most blocks the file header's 32-bit total_blks counts (16 TiB less 4 KiB). */
+  static final long MAX_TOTAL_BLOCKS = 0xFFFF_FFFFL;
+
   private AndroidSparse() {}
 
   /** Converts {@code raw} (a multiple of 4 KiB long) into {@code out}. */
@@ -49,6 +62,14 @@ final class AndroidSparse {
           "an Android sparse image needs a disk size that is a multiple of 4096, not " + size);
     }
     long blocks = size / BLK_SZ;
+    if (blocks > MAX_TOTAL_BLOCKS) {
+      throw new DiskLayoutException(
+          "an Android sparse image counts at most "
+              + MAX_TOTAL_BLOCKS
+              + " blocks of 4096 bytes (16 TiB); the disk is "
+              + Sizes.thousands(size)
+              + " bytes: use another format or a smaller size");
+    }
     long pos = FILE_HDR_SZ;
     int chunks = 0;
     ByteBuffer block = ByteBuffer.allocate(BLK_SZ).order(ByteOrder.LITTLE_ENDIAN);
@@ -61,7 +82,8 @@ final class AndroidSparse {
       long run = 1;
       ByteBuffer next = ByteBuffer.allocate(BLK_SZ).order(ByteOrder.LITTLE_ENDIAN);
       // extend the run while following blocks have the same fill value (or are raw, for raw runs)
-      while (b + run < blocks && run < (1L << 20)) {
+      int maxRun = fill == null ? MAX_RAW_BLOCKS : MAX_RUN_BLOCKS;
+      while (b + run < blocks && run < maxRun) {
         next.clear();
         raw.readFully(next, (b + run) * BLK_SZ);
         Integer f = fillValue(next);
@@ -109,7 +131,7 @@ final class AndroidSparse {
     h.putShort(H_FILE_HDR_SZ, FILE_HDR_SZ);
     h.putShort(H_CHUNK_HDR_SZ, CHUNK_HDR_SZ);
     h.putInt(H_BLK_SZ, BLK_SZ);
-    h.putInt(H_TOTAL_BLKS, Math.toIntExact(blocks));
+    h.putInt(H_TOTAL_BLKS, (int) blocks); // unsigned, at most MAX_TOTAL_BLOCKS
     h.putInt(H_TOTAL_CHUNKS, chunks);
     h.putInt(H_IMAGE_CHECKSUM, 0);
     out.write(h, 0);

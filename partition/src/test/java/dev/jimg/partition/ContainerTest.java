@@ -138,4 +138,138 @@ class ContainerTest {
     Exec.run(simg2img, sparse.toString(), back.toString()).requireOk();
     assertThat(Files.mismatch(raw, back)).isEqualTo(-1);
   }
+
+  /**
+   * A disk whose every 4 KiB block is different data (no FILL run), generated on read, so that a
+   * run of RAW blocks longer than 2 GiB needs no such file.
+   */
+  private static final class PatternDisk implements dev.jimg.core.io.ImageChannel {
+    private final long size;
+
+    PatternDisk(long size) {
+      this.size = size;
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) {
+      if (position >= size) {
+        return -1;
+      }
+      int n = (int) Math.min(dst.remaining(), size - position);
+      for (int i = 0; i < n; i++) {
+        long at = position + i;
+        // the block number in its first 8 bytes, then bytes that do not repeat a 32-bit word
+        dst.put(at % 4096 < 8 ? (byte) ((at / 4096) >>> (8 * (at % 4096))) : (byte) at);
+      }
+      return n;
+    }
+
+    @Override
+    public void write(ByteBuffer src, long position) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void setSize(long newSize) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public dev.jimg.core.io.ImageChannel slice(String name, long offset, long length) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void force() {}
+
+    @Override
+    public void close() {}
+  }
+
+  /** Keeps the small writes (headers) of a container and only counts the bytes of the others. */
+  private static final class HeaderSink implements dev.jimg.core.io.ImageChannel {
+    final java.util.TreeMap<Long, byte[]> small = new java.util.TreeMap<>();
+    long size;
+
+    @Override
+    public void write(ByteBuffer src, long position) {
+      int n = src.remaining();
+      if (n <= 28) {
+        byte[] b = new byte[n];
+        src.get(b);
+        small.put(position, b);
+      } else {
+        src.position(src.limit());
+      }
+      size = Math.max(size, position + n);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public long size() {
+      return size;
+    }
+
+    @Override
+    public void setSize(long newSize) {
+      size = newSize;
+    }
+
+    @Override
+    public dev.jimg.core.io.ImageChannel slice(String name, long offset, long length) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void force() {}
+
+    @Override
+    public void close() {}
+  }
+
+  @Test
+  void androidSparse_rawRunOver2GiB_splitIntoChunksWhoseSizesFit() throws Exception {
+    // 2 GiB + 1 MiB of data with no FILL block: one RAW run overflowed total_sz ("internal error")
+    long size = (2L << 30) + (1 << 20);
+    HeaderSink out = new HeaderSink();
+    AndroidSparse.write(new PatternDisk(size), out);
+    ByteBuffer h = ByteBuffer.wrap(out.small.get(0L)).order(ByteOrder.LITTLE_ENDIAN);
+    assertThat(h.getInt(AndroidSparse.H_TOTAL_BLKS)).isEqualTo(size / 4096);
+    long pos = AndroidSparse.FILE_HDR_SZ;
+    long blocks = 0;
+    int chunks = 0;
+    while (pos < out.size()) {
+      assertThat(out.small).as("a chunk header at " + pos).containsKey(pos);
+      ByteBuffer c = ByteBuffer.wrap(out.small.get(pos)).order(ByteOrder.LITTLE_ENDIAN);
+      assertThat(c.getShort(AndroidSparse.C_CHUNK_TYPE)).isEqualTo(AndroidSparse.CHUNK_TYPE_RAW);
+      long chunkBlocks = c.getInt(AndroidSparse.C_CHUNK_SZ) & 0xFFFF_FFFFL;
+      int total = c.getInt(AndroidSparse.C_TOTAL_SZ);
+      assertThat(total).isPositive();
+      assertThat((long) total).isEqualTo(AndroidSparse.CHUNK_HDR_SZ + chunkBlocks * 4096);
+      blocks += chunkBlocks;
+      chunks++;
+      pos += total;
+    }
+    assertThat(pos).isEqualTo(out.size());
+    assertThat(blocks).isEqualTo(size / 4096);
+    assertThat(chunks).isEqualTo(h.getInt(AndroidSparse.H_TOTAL_CHUNKS)).isEqualTo(2);
+  }
+
+  @Test
+  void androidSparse_diskOver16TiB_refusedWithAMessage() {
+    assertThatThrownBy(() -> AndroidSparse.write(new PatternDisk(16L << 40), new HeaderSink()))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage(
+            "an Android sparse image counts at most 4294967295 blocks of 4096 bytes (16 TiB); the"
+                + " disk is 17,592,186,044,416 bytes: use another format or a smaller size");
+  }
 }
