@@ -370,4 +370,27 @@ class DiskIntegrationTest {
                   rootStart + 4096));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"qcow2", "android-sparse"})
+  void ls_containerJimgWrites_saysWhatItIsAndHowToConvert(String format) throws IOException {
+    // it was "at byte 0: not a tar archive (the first header's checksum does not match)"
+    Path disk = tmp.resolve("disk." + format);
+    Path spec = tmp.resolve("small.yaml");
+    Files.writeString(spec, "partitions:\n  - {name: a, size: 1M}\n", StandardCharsets.UTF_8);
+    assertThat(run("disk", disk.toString(), "--spec", spec.toString(), "--format", format).code())
+        .isZero();
+    String expected =
+        format.equals("qcow2")
+            ? "a qcow2 image; jimg reads raw disks: qemu-img convert -O raw %s %s.raw"
+            : "an Android sparse image; jimg reads raw disks: simg2img %s %s.raw";
+    Run r = run("ls", disk.toString());
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err())
+        .isEqualTo(
+            "jimg: " + disk + ": " + expected.formatted(disk, disk) + System.lineSeparator());
+    Run d = run("diff", disk.toString(), disk.toString());
+    assertThat(d.code()).isEqualTo(2);
+    assertThat(d.err()).contains(expected.formatted(disk, disk));
+  }
 }
