@@ -326,6 +326,25 @@ public final class DiskImage {
         throw new InvalidOptionException(where + ": " + e.getMessage());
       }
     }
+    String stdinReader = null;
+    for (int i = 0; i < parts.size(); i++) {
+      PartitionSpec p = parts.get(i);
+      for (String source : p.sources()) {
+        if (Sources.STDIN.equals(source)) {
+          String where = LayoutPlanner.describe(i, p);
+          if (stdinReader != null) {
+            throw new InvalidOptionException(
+                where
+                    + (stdinReader.equals(where)
+                        ? ": sources name '-' (standard input) twice; it can be read once"
+                        : ": sources: '-' (standard input) is read by "
+                            + stdinReader
+                            + " already, and it can be read once; give one of them a file"));
+          }
+          stdinReader = where;
+        }
+      }
+    }
     for (int i = 0; i < parts.size(); i++) {
       PartitionSpec p = parts.get(i);
       try {

@@ -389,6 +389,41 @@ class DiskFillTest {
   }
 
   @Test
+  void write_standardInputNamedTwice_refusedBeforeReadingIt() throws Exception {
+    // the second reader found it empty: "standard input at byte 0: is empty (0 bytes)"
+    Path img = dir.resolve("s.img");
+    java.io.InputStream stdin =
+        new java.io.InputStream() {
+          @Override
+          public int read() {
+            throw new AssertionError("standard input was read");
+          }
+        };
+    String twoPartitions =
+        """
+        partitions:
+          - {name: a, filesystem: testfs, sources: ["-"]}
+          - {name: b, filesystem: testfs, sources: [more/, "-"]}
+        """;
+    assertThatThrownBy(
+            () -> DiskImage.of(DiskSpecParser.parse(spec(twoPartitions))).stdin(stdin).write(img))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage(
+            "partitions[1] (b): sources: '-' (standard input) is read by partitions[0] (a)"
+                + " already, and it can be read once; give one of them a file");
+    String onePartition =
+        """
+        partitions:
+          - {name: a, filesystem: testfs, sources: ["-", more/, "-"]}
+        """;
+    assertThatThrownBy(
+            () -> DiskImage.of(DiskSpecParser.parse(spec(onePartition))).stdin(stdin).write(img))
+        .hasMessage(
+            "partitions[0] (a): sources name '-' (standard input) twice; it can be read once");
+    assertThat(img).doesNotExist();
+  }
+
+  @Test
   void write_blobOverPartition_refusedUnlessAllowed() throws Exception {
     Path img = dir.resolve("p.img");
     String yaml =
