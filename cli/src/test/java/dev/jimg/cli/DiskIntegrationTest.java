@@ -393,4 +393,38 @@ class DiskIntegrationTest {
     assertThat(d.code()).isEqualTo(2);
     assertThat(d.err()).contains(expected.formatted(disk, disk));
   }
+
+  @Test
+  void disk_blocksSmallerThanThe4096ByteSectors_refused() throws IOException {
+    // exit 0 before, and the kernel refused the partition: "EXT4-fs (loop1): bad block size 1024"
+    Path example = Path.of(MkfsCommandTest.EXAMPLE).toAbsolutePath();
+    Path disk = tmp.resolve("k.img");
+    Path spec = tmp.resolve("k.yaml");
+    for (String[] c :
+        new String[][] {
+          {"ext4", "block-size: 1024", "block-size 1024"},
+          {"fat", "sector-size: 512, unsupported: skip", "sector-size 512"}
+        }) {
+      Files.writeString(
+          spec,
+          "sector-size: 4096\npartitions:\n  - {name: p, filesystem: "
+              + c[0]
+              + ", sources: ["
+              + example
+              + "], options: {"
+              + c[1]
+              + "}}\n",
+          StandardCharsets.UTF_8);
+      Run r = run("disk", disk.toString(), "--spec", spec.toString());
+      assertThat(r.code()).as(r.err()).isEqualTo(1);
+      assertThat(r.err())
+          .isEqualTo(
+              "jimg: partitions[0] (p): options "
+                  + c[2]
+                  + " is smaller than the disk's 4096-byte sectors, and Linux cannot mount such a"
+                  + " filesystem from a disk of 4096-byte sectors; use 4096 or leave it out"
+                  + System.lineSeparator());
+      assertThat(disk).doesNotExist();
+    }
+  }
 }

@@ -355,6 +355,46 @@ public final class DiskImage {
     }
   }
 
+  /**
+   * On a disk of 4096-byte sectors, refuses a filesystem whose blocks or sectors ({@code
+   * block-size}, {@code sector-size}) the spec sets smaller: Linux cannot mount such a filesystem
+   * from a 4Kn drive (ext4: "bad block size 1024"; FAT: "logical sector size too small for
+   * device").
+   */
+  private void checkUnitsFitSectors(List<PartitionSpec> parts) throws InvalidOptionException {
+    int ss = spec.sectorSize();
+    for (int i = 0; i < parts.size(); i++) {
+      PartitionSpec p = parts.get(i);
+      if (p.filesystem().isEmpty()) {
+        continue;
+      }
+      for (String key : List.of("block-size", SECTOR_SIZE_OPTION)) {
+        String value = p.options().get(key);
+        long bytes;
+        try {
+          bytes = value == null ? ss : Sizes.parse(value);
+        } catch (InvalidOptionException e) {
+          continue; // the writer says what is wrong with the value
+        }
+        if (bytes < ss) {
+          throw new InvalidOptionException(
+              LayoutPlanner.describe(i, p)
+                  + ": options "
+                  + key
+                  + " "
+                  + value
+                  + " is smaller than the disk's "
+                  + ss
+                  + "-byte sectors, and Linux cannot mount such a filesystem from a disk of "
+                  + ss
+                  + "-byte sectors; use "
+                  + ss
+                  + " or leave it out");
+        }
+      }
+    }
+  }
+
   /** The partition's filesystem options as the spec gives them, its label among them. */
   private static Map<String, String> userOptions(String where, PartitionSpec p)
       throws InvalidOptionException {
@@ -378,6 +418,7 @@ public final class DiskImage {
     Filesystems fs = filesystems != null ? filesystems : Filesystems.installed();
     List<PartitionSpec> parts = spec.partitions();
     checkPartitions(fs, parts);
+    checkUnitsFitSectors(parts);
     List<AutoCloseable> open = new ArrayList<>();
     try {
       List<UUID> gptTypes = new ArrayList<>();
