@@ -5,6 +5,7 @@ import static dev.jimg.cli.Specs.lines;
 import static dev.jimg.cli.Specs.positional;
 
 import dev.jimg.core.Sizes;
+import dev.jimg.core.io.AtomicOutput;
 import dev.jimg.partition.DiskImage;
 import dev.jimg.partition.DiskLayout;
 import dev.jimg.partition.DiskSpecParser;
@@ -65,6 +66,7 @@ final class DiskCommand implements Callable<Integer> {
     Path image = pr.matchedPositionalValue(0, null);
     Path specFile = pr.matchedOptionValue("--spec", null);
     OutputFormat out = output.outputFormat();
+    AtomicOutput.checkTarget(image); // a mistyped output fails before the sources are read
     DiskImage disk =
         DiskImage.of(DiskSpecParser.parse(specFile))
             .stdin(parent.stdin())

@@ -63,6 +63,7 @@ public final class AtomicOutput implements AutoCloseable {
     if (Files.isDirectory(absolute)) {
       throw new JimgException(target + ": is a directory; give the image a file name");
     }
+    checkNotSpecial(target);
     if (!Files.isDirectory(dir)) {
       throw new JimgException(
           Files.exists(dir)
@@ -79,6 +80,24 @@ public final class AtomicOutput implements AutoCloseable {
   }
 
   /**
+   * Refuses a target that exists and is neither a regular file nor a directory: the image would be
+   * renamed over it, so a block device (an SD card, a loop device) or a fifo would be replaced by a
+   * regular file holding the image, in /dev in memory, and nothing written to the device.
+   */
+  private static void checkNotSpecial(Path target) throws JimgException {
+    Path absolute = target.toAbsolutePath();
+    if (Files.exists(absolute) && !Files.isRegularFile(absolute) && !Files.isDirectory(absolute)) {
+      throw new JimgException(
+          target
+              + ": not a regular file (a device, fifo or socket); jimg writes images to files,"
+              + " which it replaces: write to a file and copy that to the device (dd"
+              + " if=IMAGE of="
+              + target
+              + " bs=4M conv=fsync)");
+    }
+  }
+
+  /**
    * Starts writing an image for {@code target}: creates the empty temporary file beside it.
    *
    * @throws IOException if the directory cannot take the temporary file
@@ -89,6 +108,7 @@ public final class AtomicOutput implements AutoCloseable {
     if (name == null) {
       throw new IOException(target + ": not a file name to write an image to");
     }
+    checkNotSpecial(target);
     Path temporary = absolute.resolveSibling("." + name + TEMP_SUFFIX);
     Files.deleteIfExists(temporary);
     // registered before it exists, so that no moment is left when a shutdown would miss it

@@ -51,6 +51,26 @@ class AtomicOutputTest {
   }
 
   @Test
+  void checkTargetAndCreate_refuseADeviceInsteadOfReplacingIt() throws Exception {
+    // a block device (jimg disk /dev/sdX) was replaced by a regular file holding the image
+    Path device = Path.of("/dev/null");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.exists(device) && !Files.isRegularFile(device), "no /dev/null device");
+    String message =
+        "/dev/null: not a regular file (a device, fifo or socket); jimg writes images to files,"
+            + " which it replaces: write to a file and copy that to the device (dd if=IMAGE"
+            + " of=/dev/null bs=4M conv=fsync)";
+    assertThatThrownBy(() -> AtomicOutput.checkTarget(device))
+        .isInstanceOf(JimgException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> AtomicOutput.create(device))
+        .isInstanceOf(JimgException.class)
+        .hasMessage(message);
+    assertThat(Path.of("/dev/.null" + AtomicOutput.TEMP_SUFFIX)).doesNotExist();
+    assertThat(Files.isRegularFile(device)).isFalse();
+  }
+
+  @Test
   void create_writesToHiddenTemporaryBesideTarget() throws Exception {
     Path target = dir.resolve("root.img");
     try (AtomicOutput out = AtomicOutput.create(target)) {
