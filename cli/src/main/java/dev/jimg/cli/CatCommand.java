@@ -12,6 +12,7 @@ import dev.jimg.core.tree.EntryType;
 import dev.jimg.core.tree.FileTree;
 import dev.jimg.core.tree.ImagePath;
 import dev.jimg.deb.LayeredSources;
+import dev.jimg.partition.DiskSource;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -72,9 +73,10 @@ final class CatCommand implements Callable<Integer> {
     try (LayeredSources layered =
         LayeredSources.open(List.of(source), parent.stdin(), SourceOptions.defaults(), false)) {
       FileTree tree = layered.tree();
+      boolean disk = layered.sources().stream().anyMatch(s -> s instanceof DiskSource);
       List<Entry> files = new ArrayList<>(paths.size());
       for (String path : paths) {
-        files.add(regularFile(source, tree, path));
+        files.add(regularFile(source, tree, path, disk));
       }
       OutputStream out = parent.stdout();
       for (Entry file : files) {
@@ -87,8 +89,13 @@ final class CatCommand implements Callable<Integer> {
     return Cli.EXIT_OK;
   }
 
-  /** The regular file {@code path} names in the tree, links followed; else an error saying why. */
-  private static Entry regularFile(String source, FileTree tree, String path) throws JimgException {
+  /**
+   * The regular file {@code path} names in the tree, links followed; else an error saying why. On a
+   * disk, links are followed inside the partition the path starts in (its first component), whose
+   * root an absolute link target names, as when the partition is mounted.
+   */
+  private static Entry regularFile(String source, FileTree tree, String path, boolean disk)
+      throws JimgException {
     String relative = path.replaceFirst("^/+", "");
     ImagePath p;
     try {
@@ -97,7 +104,18 @@ final class CatCommand implements Callable<Integer> {
       throw new JimgException(
           source + ": " + path + ": not a path inside the image (" + e.getMessage() + ")");
     }
-    ImagePath target = tree.follow(p);
+    ImagePath target;
+    List<byte[]> parts = p.components();
+    if (disk && !parts.isEmpty()) {
+      ImagePath partition = ImagePath.ROOT.child(parts.get(0));
+      ImagePath inside = ImagePath.ROOT;
+      for (byte[] c : parts.subList(1, parts.size())) {
+        inside = inside.child(c);
+      }
+      target = tree.followWithin(partition, inside);
+    } else {
+      target = tree.follow(p);
+    }
     if (target == null) {
       throw new JimgException(
           source

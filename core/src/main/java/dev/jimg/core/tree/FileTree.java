@@ -141,8 +141,21 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
    * directory, or there are more than {@link FileTreeBuilder#MAX_SYMLINK_HOPS} links (a loop).
    */
   public ImagePath follow(ImagePath path) {
+    return followWithin(ImagePath.ROOT, path);
+  }
+
+  /**
+   * As {@link #follow}, with {@code root} as the root directory the way {@code chroot} makes one:
+   * {@code path} is taken from {@code root}, absolute link targets start there and {@code ..} does
+   * not leave it. For a tree that holds other trees under directories (the partitions of a disk),
+   * so that a link inside one resolves inside it.
+   *
+   * @return the path of the entry reached (under {@code root}), or {@code null} as for {@link
+   *     #follow}
+   */
+  public ImagePath followWithin(ImagePath root, ImagePath path) {
     ArrayDeque<byte[]> todo = new ArrayDeque<>(path.components());
-    ImagePath cur = ImagePath.ROOT;
+    ImagePath cur = root;
     int hops = 0;
     while (!todo.isEmpty()) {
       byte[] c = todo.pollFirst();
@@ -155,7 +168,7 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
         continue;
       }
       if (c.length == 2 && c[0] == '.' && c[1] == '.') {
-        cur = cur.parent();
+        cur = cur.equals(root) ? root : cur.parent();
         continue;
       }
       ImagePath next = cur.child(c);
@@ -172,7 +185,7 @@ public final class FileTree implements Iterable<Map.Entry<ImagePath, Entry>> {
       }
       byte[] target = e.symlinkTarget();
       if (target.length > 0 && target[0] == '/') {
-        cur = ImagePath.ROOT;
+        cur = root;
       }
       List<byte[]> parts = FileTreeBuilder.splitSlashes(target);
       for (int i = parts.size() - 1; i >= 0; i--) {

@@ -54,6 +54,25 @@ class FileTreeTest {
   }
 
   @Test
+  void followWithin_absoluteTargetsAndDotDotStayUnderTheGivenRoot() throws TreeConflictException {
+    // two partitions of a disk: 1/etc/sh -> /bin/sh means 1/bin/sh, not bin/sh of the disk
+    FileTree t =
+        new FileTreeBuilder()
+            .put(p("1/usr/bin/dash"), Entry.file(0755, Timestamp.EPOCH, Content.zeros(3)))
+            .put(p("1/bin"), Entry.symlink("usr/bin", Timestamp.EPOCH))
+            .put(p("1/etc/sh"), Entry.symlink("/bin/dash", Timestamp.EPOCH))
+            .put(p("1/etc/up"), Entry.symlink("../../../usr/bin/dash", Timestamp.EPOCH))
+            .put(p("1/etc/two"), Entry.symlink("../../2/etc", Timestamp.EPOCH))
+            .put(p("2/etc/other"), Entry.symlink("/usr/bin/dash", Timestamp.EPOCH))
+            .build();
+    assertThat(t.followWithin(p("1"), p("etc/sh"))).isEqualTo(p("1/usr/bin/dash"));
+    assertThat(t.followWithin(p("1"), p("etc/up"))).isEqualTo(p("1/usr/bin/dash"));
+    assertThat(t.followWithin(p("2"), p("etc/other"))).as("not into partition 1").isNull();
+    assertThat(t.followWithin(p("1"), p("etc/two"))).as("'..' stays in 1").isNull();
+    assertThat(t.follow(p("1/etc/sh"))).as("from the tree's root, as before").isNull();
+  }
+
+  @Test
   void children_areDirectOnly_inByteOrder() throws TreeConflictException {
     FileTree t = sample();
     assertThat(t.children(ImagePath.ROOT)).containsExactly(p("a"), p("a-b"), p("z"));
