@@ -271,6 +271,18 @@ final class LayoutPlanner {
                   + " is not a multiple of the sector size "
                   + ss);
         }
+        if (i > 0 && start + sizes[i] <= out.get(i - 1).offset()) {
+          throw new DiskLayoutException(
+              describe(i, p)
+                  + " at offset "
+                  + Sizes.thousands(start)
+                  + " lies before "
+                  + describe(i - 1, spec.partitions().get(i - 1))
+                  + " at "
+                  + Sizes.thousands(out.get(i - 1).offset())
+                  + "; partitions are placed in the order listed, so list them in the order of"
+                  + " their offsets");
+        }
         if (start - ebr < cursor) {
           throw new DiskLayoutException(
               describe(i, p)

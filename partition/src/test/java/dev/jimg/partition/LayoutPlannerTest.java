@@ -178,6 +178,25 @@ class LayoutPlannerTest {
   }
 
   @Test
+  void plan_offsetsOutOfOrder_saidSoRatherThanOverlap() {
+    // it said "partitions[1] (b) at offset 2,097,152 overlaps partitions[0] (a), which ends at
+    // byte 11,534,336", though b lies wholly before a
+    DiskSpec spec =
+        disk(
+            TableType.GPT,
+            512,
+            OptionalLong.empty(),
+            PartitionSpec.builder().name("a").offset(10 * MIB).size(MIB).build(),
+            PartitionSpec.builder().name("b").offset(2 * MIB).size(MIB).build());
+    assertThatThrownBy(() -> LayoutPlanner.plan(spec, none(2), 0))
+        .isInstanceOf(DiskLayoutException.class)
+        .hasMessage(
+            "partitions[1] (b) at offset 2,097,152 lies before partitions[0] (a) at 10,485,760;"
+                + " partitions are placed in the order listed, so list them in the order of their"
+                + " offsets");
+  }
+
+  @Test
   void plan_mbrBeyond2TiB_refused() {
     DiskSpec spec =
         disk(
