@@ -429,7 +429,19 @@ public final class DiskImage {
         UUID gptType = gptType(i, p);
         gptTypes.add(gptType);
         long instance = instances.merge(gptType, 1L, Long::sum) - 1;
-        uuids.add(p.uuid().orElseGet(() -> ids.repartPartitionUuid(gptType, instance)));
+        UUID uuid = p.uuid().orElseGet(() -> ids.repartPartitionUuid(gptType, instance));
+        int same = uuids.indexOf(uuid);
+        if (same >= 0) {
+          throw new InvalidOptionException(
+              LayoutPlanner.describe(i, p)
+                  + ": uuid "
+                  + uuid
+                  + " is also that of "
+                  + LayoutPlanner.describe(same, parts.get(same))
+                  + "; partitions need different ones (a PARTUUID names one partition, and the"
+                  + " filesystem UUIDs derive from them)");
+        }
+        uuids.add(uuid);
       }
 
       List<FilesystemWriter> writers = new ArrayList<>();

@@ -424,6 +424,27 @@ class DiskFillTest {
   }
 
   @Test
+  void write_twoPartitionsWithOneUuid_refused() throws Exception {
+    // sgdisk -v found no problem, but /dev/disk/by-partuuid and root=PARTUUID= name one of them
+    Path img = dir.resolve("u.img");
+    assertThatThrownBy(
+            () ->
+                build(
+                    """
+                    partitions:
+                      - {name: a, size: 1M, uuid: 11111111-2222-4333-8444-555555555555}
+                      - {name: b, size: 1M, uuid: 11111111-2222-4333-8444-555555555555}
+                    """,
+                    img))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage(
+            "partitions[1] (b): uuid 11111111-2222-4333-8444-555555555555 is also that of"
+                + " partitions[0] (a); partitions need different ones (a PARTUUID names one"
+                + " partition, and the filesystem UUIDs derive from them)");
+    assertThat(img).doesNotExist();
+  }
+
+  @Test
   void write_blobOverPartition_refusedUnlessAllowed() throws Exception {
     Path img = dir.resolve("p.img");
     String yaml =
