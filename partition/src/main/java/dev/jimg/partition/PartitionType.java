@@ -117,6 +117,18 @@ public record PartitionType(String name, Optional<UUID> gptType, OptionalInt mbr
       if (b == 0) {
         throw new InvalidOptionException(where + ": MBR type 0x00 marks an empty slot");
       }
+      if (b == 0x05 || b == 0x0F || b == 0x85) {
+        throw new InvalidOptionException(
+            where
+                + String.format(Locale.ROOT, ": MBR type 0x%02x", b)
+                + " is an extended partition, the container of logical partitions that jimg"
+                + " makes itself for a fifth partition and more; give the partition's own type"
+                + " (0x83)");
+      }
+      if (b == MasterBootRecord.GPT_PROTECTIVE) {
+        throw new InvalidOptionException(
+            where + ": MBR type 0xee marks a GPT disk's protective MBR; use table: gpt");
+      }
       return new PartitionType(
           String.format(Locale.ROOT, "0x%02x", b), Optional.empty(), OptionalInt.of(b));
     }

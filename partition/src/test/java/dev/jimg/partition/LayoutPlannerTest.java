@@ -258,4 +258,20 @@ class LayoutPlannerTest {
     assertThat(GptAttribute.mask("a", "no-auto")).isEqualTo(1L << 63);
     assertThat(GptAttribute.mask("a", "legacy-bios-bootable")).isEqualTo(4L);
   }
+
+  @Test
+  void parse_extendedAndProtectiveMbrTypes_refused() {
+    // written as given, an 0x05 primary partition was read as an extended one (sfdisk, Linux) and
+    // an 0xee one as a protective MBR without a GPT (jimg ls: "no GPT header")
+    for (String t : List.of("05", "0x0f", "85")) {
+      assertThatThrownBy(() -> PartitionType.parse("partitions[0].type", t))
+          .isInstanceOf(dev.jimg.core.InvalidOptionException.class)
+          .hasMessageStartingWith("partitions[0].type: MBR type 0x")
+          .hasMessageContaining("is an extended partition")
+          .hasMessageEndingWith("give the partition's own type (0x83)");
+    }
+    assertThatThrownBy(() -> PartitionType.parse("partitions[0].type", "ee"))
+        .hasMessage(
+            "partitions[0].type: MBR type 0xee marks a GPT disk's protective MBR; use table: gpt");
+  }
 }
