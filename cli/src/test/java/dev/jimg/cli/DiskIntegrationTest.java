@@ -427,4 +427,34 @@ class DiskIntegrationTest {
       assertThat(disk).doesNotExist();
     }
   }
+
+  @Test
+  void ls_otherContainers_saysWhatTheyAreAndHowToConvert() throws IOException {
+    for (String[] c :
+        new String[][] {
+          {"conectix", "a dynamic VHD"},
+          {"vhdxfile", "a VHDX image"},
+          {"KDMV\1\0\0\0", "a VMDK image"}
+        }) {
+      Path image = tmp.resolve("disk.bin");
+      byte[] head = new byte[4096];
+      byte[] magic = c[0].getBytes(StandardCharsets.ISO_8859_1);
+      System.arraycopy(magic, 0, head, 0, magic.length);
+      Files.write(image, head);
+      Run r = run("ls", image.toString());
+      assertThat(r.code()).isEqualTo(1);
+      assertThat(r.err())
+          .isEqualTo(
+              "jimg: "
+                  + image
+                  + ": "
+                  + c[1]
+                  + "; jimg reads raw disks (and fixed VHDs): qemu-img convert -O raw "
+                  + image
+                  + " "
+                  + image
+                  + ".raw"
+                  + System.lineSeparator());
+    }
+  }
 }

@@ -11,10 +11,11 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 
 /**
- * Recognises the disk containers {@code jimg disk --format} writes but no source reads (qcow2 and
- * Android sparse images), so that {@code jimg ls}, {@code cat}, {@code diff} and {@code extract}
- * say what the file is and how to get a raw disk from it, instead of failing to read it as a tar
- * archive. A fixed VHD needs nothing: it is the raw disk with a footer, and reads as one.
+ * Recognises disk containers no source reads (qcow2 and Android sparse images, as {@code jimg disk
+ * --format} writes them; dynamic VHD, VHDX and VMDK images), so that {@code jimg ls}, {@code cat},
+ * {@code diff} and {@code extract} say what the file is and how to get a raw disk from it, instead
+ * of failing to read it as a tar archive. A fixed VHD needs nothing: it is the raw disk with a
+ * footer, and reads as one.
  */
 public final class ContainerSourceProvider implements SourceProvider {
   public ContainerSourceProvider() {}
@@ -41,6 +42,17 @@ public final class ContainerSourceProvider implements SourceProvider {
     }
     if (little.getInt(0) == AndroidSparse.MAGIC) {
       return "an Android sparse image; jimg reads raw disks: simg2img FILE FILE.raw";
+    }
+    String magic = new String(head, 0, 8, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String qemu = "; jimg reads raw disks (and fixed VHDs): qemu-img convert -O raw FILE FILE.raw";
+    if (magic.equals("conectix")) {
+      return "a dynamic VHD" + qemu;
+    }
+    if (magic.equals("vhdxfile")) {
+      return "a VHDX image" + qemu;
+    }
+    if (magic.startsWith("KDMV")) {
+      return "a VMDK image" + qemu;
     }
     return null;
   }
