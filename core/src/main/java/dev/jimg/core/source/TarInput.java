@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The raw (decompressed) tar bytes under commons-compress' {@code TarArchiveInputStream}: counts
@@ -37,6 +38,17 @@ final class TarInput extends InputStream {
   private long captureStart;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private static final int WINDOW = 1 << 16;
+  private static final int RECORD = 512;
+
+  /**
+   * Size of the PAX extended header data that follows the 'x' header block just read, -1 when none
+   * is due: it is read whole, its GNU sparse keys are hidden from commons-compress ({@link
+   * #hideSparseKeys}) and {@link #paxData} serves it.
+   */
+  private long paxDue = -1;
+
+  private byte[] paxData;
+  private int paxServed;
 
   /**
    * What a refill reads after a large gap (a large file's data left in place and skipped): the
@@ -128,6 +140,19 @@ final class TarInput extends InputStream {
     if (len == 0) {
       return 0;
     }
+    if (paxDue >= 0 && inHeader) {
+      loadPaxData();
+    }
+    if (paxData != null) {
+      int n = Math.min(len, paxData.length - paxServed);
+      System.arraycopy(paxData, paxServed, b, off, n);
+      paxServed += n;
+      position += n;
+      if (paxServed == paxData.length) {
+        paxData = null;
+      }
+      return n;
+    }
     if (discard > 0) {
       long left = channelSize - position;
       if (left <= 0) {
@@ -159,21 +184,148 @@ final class TarInput extends InputStream {
       if (inHeader && headerBytes == 0) {
         captureStart = position;
       }
+      long at = position;
       position += n;
       if (inHeader) {
-        headerBytes += n;
-        if (headerBytes > MAX_HEADER_BYTES) {
-          throw new CorruptInputException(
-              name,
-              headerStart,
-              "the headers of one entry (PAX records, long names, sparse map) exceed "
-                  + MAX_HEADER_BYTES
-                  + " bytes; the archive is corrupt or hostile");
-        }
+        countHeaderBytes(n);
         captured.write(b, off, n);
+        if (at % RECORD == 0 && n == RECORD) {
+          paxDue = paxExtendedHeaderSize(b, off);
+        }
       }
     }
     return n;
+  }
+
+  private void countHeaderBytes(long n) throws CorruptInputException {
+    headerBytes += n;
+    if (headerBytes > MAX_HEADER_BYTES) {
+      throw new CorruptInputException(
+          name,
+          headerStart,
+          "the headers of one entry (PAX records, long names, sparse map) exceed "
+              + MAX_HEADER_BYTES
+              + " bytes; the archive is corrupt or hostile");
+    }
+  }
+
+  /**
+   * The size field of a ustar header block with type 'x' (a PAX extended header for the next
+   * entry), or -1 for any other block. Only a plain octal size is taken: anything else is left to
+   * commons-compress to judge.
+   */
+  private static long paxExtendedHeaderSize(byte[] b, int off) {
+    if (b[off + 156] != 'x' || b[off + 257] != 'u' || b[off + 258] != 's' || b[off + 259] != 't') {
+      return -1;
+    }
+    long size = 0;
+    int i = off + 124;
+    int end = off + 136;
+    while (i < end && b[i] == ' ') {
+      i++;
+    }
+    int digits = 0;
+    while (i < end && b[i] >= '0' && b[i] <= '7') {
+      size = size * 8 + (b[i] - '0');
+      i++;
+      digits++;
+    }
+    return digits == 0 || size > MAX_HEADER_BYTES ? -1 : size;
+  }
+
+  /**
+   * Reads the PAX extended header data due next whole, records it as it is and keeps a copy with
+   * the GNU sparse keys hidden to serve to commons-compress.
+   */
+  private void loadPaxData() throws IOException {
+    int size = (int) paxDue;
+    paxDue = -1;
+    if (size == 0) {
+      return;
+    }
+    byte[] data = new byte[size];
+    int n = 0;
+    while (n < size) {
+      int r =
+          channel != null
+              ? readBuffered(data, n, size - n, position + n)
+              : stream.read(data, n, size - n);
+      if (r < 0) {
+        break;
+      }
+      n += r;
+    }
+    if (n == 0) {
+      return;
+    }
+    if (n < size) {
+      data = java.util.Arrays.copyOf(data, n);
+    }
+    if (headerBytes == 0) {
+      captureStart = position;
+    }
+    countHeaderBytes(n);
+    captured.write(data, 0, n);
+    byte[] served = data.clone();
+    hideSparseKeys(served);
+    paxData = served;
+    paxServed = 0;
+  }
+
+  /**
+   * GNU tar's PAX sparse keys (the sizes {@code GNU.sparse.size} and {@code GNU.sparse.realsize},
+   * the maps {@code GNU.sparse.map}, {@code .offset}, {@code .numbytes}) are renamed in place (same
+   * length, so every record's length stays right) to keys commons-compress ignores:
+   * commons-compress 1.28 parses those sizes as an int and fails on a sparse file of 2 GiB or more
+   * ("Unable to parse int"). The entry then reaches {@link TarReader} as a plain file of its stored
+   * bytes, and TarReader reads the sparse map itself from the raw records it keeps.
+   */
+  static void hideSparseKeys(byte[] d) {
+    int p = 0;
+    while (p < d.length) {
+      int i = p;
+      long len = 0;
+      while (i < d.length && i - p < 19 && d[i] >= '0' && d[i] <= '9') {
+        len = len * 10 + (d[i] - '0');
+        i++;
+      }
+      if (i == p || i >= d.length || d[i] != ' ' || len <= i - p + 1 || p + len > d.length) {
+        return;
+      }
+      int key = i + 1;
+      for (byte[] k : SPARSE_KEYS) {
+        hideKey(d, key, (int) (p + len), k);
+      }
+      p += (int) len;
+    }
+  }
+
+  /** The keys hidden, with their '=': sizes and the format 0.0 and 0.1 maps. */
+  private static final byte[][] SPARSE_KEYS = {
+    ascii("GNU.sparse.size="),
+    ascii("GNU.sparse.realsize="),
+    ascii("GNU.sparse.map="),
+    ascii("GNU.sparse.offset="),
+    ascii("GNU.sparse.numbytes=")
+  };
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** What the first letter of a hidden key becomes: {@code gNU.sparse.size}. */
+  static final byte HIDDEN = 'g';
+
+  private static void hideKey(byte[] d, int key, int end, byte[] keyEq) {
+    if (end - key < keyEq.length) {
+      return;
+    }
+    for (int j = 0; j < keyEq.length; j++) {
+      if (d[key + j] != keyEq[j]) {
+        return;
+      }
+    }
+    d[key] = HIDDEN;
   }
 
   /**

@@ -2,8 +2,10 @@
 package dev.jimg.core.source;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,10 +27,22 @@ final class TarPaxRecords {
    */
   static Map<String, byte[]> scan(byte[] captured, long start) {
     Map<String, byte[]> out = new HashMap<>();
+    for (Map.Entry<String, byte[]> r : scanInOrder(captured, start)) {
+      out.put(r.getKey(), r.getValue());
+    }
+    return out;
+  }
+
+  /**
+   * Every PAX record found in {@code captured} in the order they appear, repeated keywords included
+   * (GNU sparse format 0.0 repeats {@code GNU.sparse.offset} and {@code GNU.sparse.numbytes}).
+   */
+  static List<Map.Entry<String, byte[]>> scanInOrder(byte[] captured, long start) {
+    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
     int first = (int) Math.floorMod(-start, (long) RECORD);
     for (int block = first; block < captured.length; block += RECORD) {
       int p = block;
-      Map<String, byte[]> run = new HashMap<>();
+      List<Map.Entry<String, byte[]>> run = new ArrayList<>();
       while (true) {
         int next = record(captured, p, run);
         if (next < 0) {
@@ -37,7 +51,7 @@ final class TarPaxRecords {
         p = next;
       }
       if (!run.isEmpty()) {
-        out.putAll(run);
+        out.addAll(run);
         int nextBoundary = first + (p - first + RECORD - 1) / RECORD * RECORD;
         block = nextBoundary - RECORD;
       }
@@ -46,7 +60,7 @@ final class TarPaxRecords {
   }
 
   /** Parses one record at {@code p} into {@code into}; returns where the next one starts or -1. */
-  private static int record(byte[] b, int p, Map<String, byte[]> into) {
+  private static int record(byte[] b, int p, List<Map.Entry<String, byte[]>> into) {
     int i = p;
     long len = 0;
     while (i < b.length && i - p < MAX_LENGTH_DIGITS && b[i] >= '0' && b[i] <= '9') {
@@ -69,7 +83,7 @@ final class TarPaxRecords {
       return -1;
     }
     String key = new String(b, keyStart, eq - keyStart, StandardCharsets.UTF_8);
-    into.put(key, Arrays.copyOfRange(b, eq + 1, end - 1));
+    into.add(Map.entry(key, Arrays.copyOfRange(b, eq + 1, end - 1)));
     return end;
   }
 }

@@ -50,6 +50,15 @@ final class TarReader {
   private static final String PAX_LINKPATH = "linkpath";
   private static final String GNU_SPARSE_NAME = "GNU.sparse.name";
 
+  /** The real size of a PAX GNU sparse file, formats 0.0 and 0.1 (the map in PAX records). */
+  private static final String GNU_SPARSE_SIZE = "GNU.sparse.size";
+
+  /** The real size of a PAX GNU sparse file, format 1.0 (the map at the start of the data). */
+  private static final String GNU_SPARSE_REALSIZE = "GNU.sparse.realsize";
+
+  /** Longest decimal number in a format 1.0 sparse map. */
+  private static final int MAX_MAP_DIGITS = 19;
+
   /** GNU tar's volume label entry: no file, skipped. */
   private static final byte LF_VOLUME_LABEL = 'V';
 
@@ -136,7 +145,7 @@ final class TarReader {
                     + "': header checksum does not match; the archive is corrupt");
       }
       try {
-        addEntry(tar, e, rawName, raw, entryOffset, dataStart);
+        addEntry(tar, e, rawName, raw, captured, capturedStart, entryOffset, dataStart);
         drain(tar, e);
       } catch (JimgException x) {
         throw x;
@@ -172,6 +181,8 @@ final class TarReader {
       TarArchiveEntry e,
       byte[] rawName,
       Map<String, byte[]> raw,
+      byte[] captured,
+      long capturedStart,
       long offset,
       long dataStart)
       throws IOException {
@@ -233,7 +244,12 @@ final class TarReader {
         }
         b.device(e.getDevMajor(), e.getDevMinor());
       }
-      case REGULAR -> b.content(content(tar, e, offset, dataStart, display));
+      case REGULAR ->
+          b.content(
+              isPaxSparse(raw)
+                  ? paxSparseContent(
+                      tar, e, raw, captured, capturedStart, offset, dataStart, display)
+                  : content(tar, e, offset, dataStart, display));
       default -> {}
     }
     // commons-compress reads no data of a directory (GNU tar and bsdtar do not either: the next
@@ -330,8 +346,159 @@ final class TarReader {
       copy(tar, size, offset, display);
       return TarContent.dense(backing, at, size);
     }
-    long size = e.getRealSize();
-    List<TarArchiveStructSparse> map = e.getOrderedSparseHeaders();
+    return sparseContent(
+        tar, e.getRealSize(), e.getOrderedSparseHeaders(), true, offset, dataStart, display);
+  }
+
+  /** Whether the entry is a GNU sparse file in PAX form (formats 0.0, 0.1 and 1.0). */
+  private static boolean isPaxSparse(Map<String, byte[]> raw) {
+    return raw.containsKey(GNU_SPARSE_SIZE) || raw.containsKey(GNU_SPARSE_REALSIZE);
+  }
+
+  /**
+   * A GNU sparse file in PAX form. {@link TarInput} hides its size keys from commons-compress
+   * (which parses them as an int and fails from 2 GiB on), so the entry arrives as a plain file of
+   * its stored bytes: for format 1.0 the sparse map (decimal numbers, one a line, padded to a
+   * record) followed by the extents' data, for 0.0 and 0.1 the data alone, its map in the PAX
+   * records (read here from the raw header bytes).
+   */
+  private Content paxSparseContent(
+      TarArchiveInputStream tar,
+      TarArchiveEntry e,
+      Map<String, byte[]> raw,
+      byte[] captured,
+      long capturedStart,
+      long offset,
+      long dataStart,
+      String display)
+      throws IOException {
+    boolean v1 = raw.containsKey(GNU_SPARSE_REALSIZE);
+    String sizeKey = v1 ? GNU_SPARSE_REALSIZE : GNU_SPARSE_SIZE;
+    long size = decimal(raw.get(sizeKey), offset, display, sizeKey);
+    long stored = e.getSize();
+    List<TarArchiveStructSparse> map = new ArrayList<>();
+    long mapBytes = 0;
+    if (v1) {
+      long[] consumed = {0};
+      long count = mapNumber(tar, consumed, stored, offset, display);
+      if (count > stored / 4) {
+        throw corrupt(
+            offset,
+            "entry '" + display + "': sparse map of " + count + " extents in " + stored + " bytes");
+      }
+      for (long i = 0; i < count; i++) {
+        long at = mapNumber(tar, consumed, stored, offset, display);
+        long length = mapNumber(tar, consumed, stored, offset, display);
+        map.add(new TarArchiveStructSparse(at, length));
+      }
+      mapBytes = alignUp(consumed[0]);
+      if (mapBytes > stored) {
+        throw corrupt(offset, "entry '" + display + "': sparse map runs past the entry's data");
+      }
+      skipFully(tar, mapBytes - consumed[0], offset, display);
+    } else {
+      map.addAll(paxSparseMap(raw, captured, capturedStart, offset, display));
+    }
+    return sparseContent(tar, size, map, false, offset, dataStart + mapBytes, display);
+  }
+
+  /**
+   * The map of a format 0.1 ({@code GNU.sparse.map=OFFSET,LENGTH,...}) or 0.0 (pairs of {@code
+   * GNU.sparse.offset} and {@code GNU.sparse.numbytes} records, in order) sparse file.
+   */
+  private List<TarArchiveStructSparse> paxSparseMap(
+      Map<String, byte[]> raw, byte[] captured, long capturedStart, long offset, String display)
+      throws CorruptInputException {
+    List<Long> numbers = new ArrayList<>();
+    byte[] map01 = raw.get("GNU.sparse.map");
+    if (map01 != null) {
+      String text = new String(map01, StandardCharsets.US_ASCII);
+      if (!text.isEmpty()) {
+        for (String part : text.split(",", -1)) {
+          numbers.add(
+              decimal(part.getBytes(StandardCharsets.US_ASCII), offset, display, "GNU.sparse.map"));
+        }
+      }
+    } else {
+      String expect = "GNU.sparse.offset";
+      for (Map.Entry<String, byte[]> r : TarPaxRecords.scanInOrder(captured, capturedStart)) {
+        String key = r.getKey();
+        if (!key.equals("GNU.sparse.offset") && !key.equals("GNU.sparse.numbytes")) {
+          continue;
+        }
+        if (!key.equals(expect)) {
+          throw corrupt(
+              offset,
+              "entry '"
+                  + display
+                  + "': GNU.sparse.offset and GNU.sparse.numbytes do not alternate");
+        }
+        numbers.add(decimal(r.getValue(), offset, display, key));
+        expect = key.equals("GNU.sparse.offset") ? "GNU.sparse.numbytes" : "GNU.sparse.offset";
+      }
+    }
+    if (numbers.size() % 2 != 0) {
+      throw corrupt(offset, "entry '" + display + "': the sparse map has an odd count of numbers");
+    }
+    List<TarArchiveStructSparse> out = new ArrayList<>();
+    for (int i = 0; i < numbers.size(); i += 2) {
+      out.add(new TarArchiveStructSparse(numbers.get(i), numbers.get(i + 1)));
+    }
+    return out;
+  }
+
+  /** One decimal number and its newline from a format 1.0 sparse map. */
+  private long mapNumber(
+      TarArchiveInputStream tar, long[] consumed, long stored, long offset, String display)
+      throws IOException {
+    long value = 0;
+    int digits = 0;
+    while (true) {
+      int c = consumed[0] < stored ? tar.read() : -1;
+      if (c < 0) {
+        throw corrupt(offset, "entry '" + display + "': the sparse map ends early");
+      }
+      consumed[0]++;
+      if (c == '\n' && digits > 0) {
+        return value;
+      }
+      if (c < '0' || c > '9' || digits == MAX_MAP_DIGITS) {
+        throw corrupt(
+            offset, "entry '" + display + "': the sparse map holds something not a number");
+      }
+      value = value * 10 + (c - '0');
+      digits++;
+    }
+  }
+
+  private long decimal(byte[] v, long offset, String display, String key)
+      throws CorruptInputException {
+    String text = new String(v, StandardCharsets.US_ASCII);
+    try {
+      long n = Long.parseLong(text);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException x) {
+      // reported below
+    }
+    throw corrupt(offset, "entry '" + display + "': " + key + " '" + text + "' is not a size");
+  }
+
+  /**
+   * A sparse file of {@code size} bytes whose data extents {@code map} are stored one after the
+   * other from {@code dataStart}. {@code holesInStream}: commons-compress itself reads the entry as
+   * sparse, so its stream gives the holes as zeros; else the stream holds the extents' bytes alone.
+   */
+  private Content sparseContent(
+      TarArchiveInputStream tar,
+      long size,
+      List<TarArchiveStructSparse> map,
+      boolean holesInStream,
+      long offset,
+      long dataStart,
+      String display)
+      throws IOException {
     List<long[]> extents = new ArrayList<>();
     long end = 0;
     long stored = 0;
@@ -339,7 +506,10 @@ final class TarReader {
       if (s.getNumbytes() == 0) {
         continue;
       }
-      if (s.getOffset() < end || s.getNumbytes() < 0 || s.getOffset() + s.getNumbytes() > size) {
+      if (s.getOffset() < end
+          || s.getNumbytes() < 0
+          || s.getOffset() + s.getNumbytes() > size
+          || s.getOffset() + s.getNumbytes() < 0) {
         throw corrupt(
             offset,
             "entry '"
@@ -372,12 +542,17 @@ final class TarReader {
         positions[i] = p;
         p += lengths[i];
       }
+      if (!holesInStream) {
+        input.discard(stored);
+      }
     } else {
       long logical = 0;
       for (int i = 0; i < n; i++) {
         offsets[i] = extents.get(i)[0];
         lengths[i] = extents.get(i)[1];
-        skipFully(tar, offsets[i] - logical, offset, display);
+        if (holesInStream) {
+          skipFully(tar, offsets[i] - logical, offset, display);
+        }
         positions[i] = spoolEnd;
         copy(tar, lengths[i], offset, display);
         logical = offsets[i] + lengths[i];
@@ -480,7 +655,7 @@ final class TarReader {
 
   private static byte[] rawName(TarArchiveEntry e, Map<String, byte[]> raw) {
     byte[] v = raw.get(GNU_SPARSE_NAME);
-    if (v == null && !e.isPaxGNUSparse()) {
+    if (v == null && !isPaxSparse(raw)) {
       v = raw.get(PAX_PATH);
     }
     return v != null ? v : bytesOf(e.getName());
