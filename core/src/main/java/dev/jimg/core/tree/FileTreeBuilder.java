@@ -149,6 +149,15 @@ public final class FileTreeBuilder {
       entry = Entry.hardlink(realLinkTarget(entry.hardlinkTarget()));
     }
     Entry old = entries.get(target);
+    if (entry.type() == EntryType.HARDLINK
+        && entry.hardlinkTarget().equals(target)
+        && old != null
+        && old.type() != EntryType.DIRECTORY) {
+      // a name hard-linked to itself: GNU tar writes one for a file named twice ('tar -cf t.tar
+      // d/f d', 'find | tar -T -'), and extracting it changes nothing; it used to become a link
+      // to itself, a loop that failed the build
+      return this;
+    }
     if (old != null) {
       boolean oldDir = old.type() == EntryType.DIRECTORY;
       boolean newDir = entry.type() == EntryType.DIRECTORY;

@@ -208,6 +208,22 @@ class FileTreeBuilderTest {
     assertThat(t.get(p("c"))).isEqualTo(Entry.hardlink(p("b")));
   }
 
+  /**
+   * GNU tar stores a file named twice ({@code tar -cf t.tar d/f d}, {@code find . | tar -cf t.tar
+   * -T -}) the second time as a hard link to itself; GNU tar extracts it as a no-op. It used to
+   * fail the build with "hard links form a loop".
+   */
+  @Test
+  void put_hardLinkToItself_keepsTheEntryAndItsGroup() throws TreeConflictException {
+    FileTreeBuilder b = new FileTreeBuilder();
+    b.put(p("d/f"), file("data")).put(p("d/g"), Entry.hardlink(p("d/f")));
+    b.put(p("d/f"), Entry.hardlink(p("d/f")));
+    b.put(p("d/g"), Entry.hardlink(p("d/g")));
+    FileTree t = b.build();
+    assertThat(t.get(p("d/f"))).isEqualTo(file("data"));
+    assertThat(t.get(p("d/g"))).isEqualTo(Entry.hardlink(p("d/f")));
+  }
+
   @Test
   void update_hardLinkHolder_linksSeeTheChange() throws TreeConflictException {
     FileTreeBuilder b = new FileTreeBuilder();
