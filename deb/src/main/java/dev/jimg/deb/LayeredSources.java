@@ -53,7 +53,7 @@ public final class LayeredSources implements Closeable {
         }
         Source s = Sources.open(specs.get(i++), stdin, options);
         layers.held.add(s);
-        layers.tree = layers.tree.overlaidBy(s.tree(), replaceTypes);
+        layers.tree = Sources.layer(layers.tree, s, replaceTypes);
       }
       return layers;
     } catch (IOException | RuntimeException e) {

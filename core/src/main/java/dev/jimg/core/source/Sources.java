@@ -2,6 +2,7 @@
 package dev.jimg.core.source;
 
 import dev.jimg.core.JimgException;
+import dev.jimg.core.TreeConflictException;
 import dev.jimg.core.io.Closeables;
 import dev.jimg.core.spi.Filesystems;
 import dev.jimg.core.spi.SourceProvider;
@@ -126,7 +127,7 @@ public final class Sources {
       for (String spec : specs) {
         Source s = open(spec, stdin, options);
         opened.add(s);
-        tree = tree.overlaidBy(s.tree(), replaceTypes);
+        tree = layer(tree, s, replaceTypes);
       }
       return new LayeredSource(tree, opened);
     } catch (IOException | RuntimeException e) {
@@ -138,6 +139,27 @@ public final class Sources {
         }
       }
       throw e;
+    }
+  }
+
+  /**
+   * {@code upper}'s tree layered over {@code lower} ({@link FileTree#overlaidBy}); a conflict names
+   * the source and, when replacing types is off, the option that allows it.
+   */
+  public static FileTree layer(FileTree lower, Source upper, boolean replaceTypes)
+      throws TreeConflictException {
+    try {
+      return lower.overlaidBy(upper.tree(), replaceTypes);
+    } catch (TreeConflictException e) {
+      throw new TreeConflictException(
+          "layering "
+              + upper.name()
+              + " over the sources before it: "
+              + e.getMessage()
+              + (replaceTypes
+                  ? ""
+                  : " (--replace lets a later source replace a directory by a file or the"
+                      + " reverse)"));
     }
   }
 

@@ -167,12 +167,7 @@ public final class FileTreeBuilder {
       if (oldDir != newDir) {
         if (!replaceTypes) {
           throw new TreeConflictException(
-              target
-                  + ": a "
-                  + describe(entry)
-                  + " would replace a "
-                  + describe(old)
-                  + "; allow replacing entries of another type to do this");
+              target + ": a " + describeKind(entry) + " would replace a " + describeKind(old));
         }
         removeBelow(target);
       }
@@ -527,6 +522,11 @@ public final class FileTreeBuilder {
       i = end + 1;
     }
     return out;
+  }
+
+  /** "regular file", "directory", "symlink", ... for messages. */
+  private static String describeKind(Entry e) {
+    return e.type() == EntryType.REGULAR ? "regular file" : describe(e);
   }
 
   private static String describe(Entry e) {

@@ -50,4 +50,32 @@ class SourcesTest {
         .hasMessage(missing + ": no such file or directory");
     assertThat(corrupt).exists();
   }
+
+  /**
+   * A directory over a file of an earlier source: the message named neither the source nor the
+   * option ("x: a directory would replace a regular; allow replacing entries of another type").
+   */
+  @Test
+  void openLayered_directoryOverFile_namesTheSourceAndReplaceOption() throws Exception {
+    Path lower = dir.resolve("lower");
+    Path upper = dir.resolve("upper");
+    Files.createDirectories(lower.resolve("a"));
+    Files.writeString(lower.resolve("a/x"), "file");
+    Files.createDirectories(upper.resolve("a/x"));
+    List<String> specs = List.of(lower.toString(), upper.toString());
+    ByteArrayInputStream none = new ByteArrayInputStream(new byte[0]);
+    assertThatThrownBy(
+            () -> Sources.openLayered(specs, none, SourceOptions.defaults(), false).close())
+        .isInstanceOf(dev.jimg.core.TreeConflictException.class)
+        .hasMessage(
+            "layering "
+                + upper
+                + " over the sources before it: a/x: a directory would replace a regular file"
+                + " (--replace lets a later source replace a directory by a file or the reverse)");
+    try (Sources.LayeredSource s =
+        Sources.openLayered(specs, none, SourceOptions.defaults(), true)) {
+      assertThat(s.tree().get(dev.jimg.core.tree.ImagePath.of("a/x")).type())
+          .isEqualTo(dev.jimg.core.tree.EntryType.DIRECTORY);
+    }
+  }
 }

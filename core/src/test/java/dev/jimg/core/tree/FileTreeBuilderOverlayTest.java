@@ -56,7 +56,7 @@ class FileTreeBuilderOverlayTest {
     FileTree upper = tree("x", file("now a file"));
     assertThatThrownBy(() -> layer(lower, upper))
         .isInstanceOf(TreeConflictException.class)
-        .hasMessageStartingWith("x: a regular would replace a directory");
+        .hasMessageStartingWith("x: a regular file would replace a directory");
     FileTree replaced = lower.toBuilder().replaceTypes(true).overlay(upper).build();
     assertThat(paths(replaced)).containsExactly(".", "x");
     FileTree back = replaced.toBuilder().replaceTypes(true).overlay(lower).build();

@@ -59,7 +59,7 @@ class FileTreeBuilderTest {
   void put_fileOverDirectory_conflictNamesPathAndTypes() {
     assertThatThrownBy(() -> tree("d/x", file("x"), "d", file("y")))
         .isInstanceOf(TreeConflictException.class)
-        .hasMessageStartingWith("d: a regular would replace a directory");
+        .hasMessageStartingWith("d: a regular file would replace a directory");
     assertThatThrownBy(() -> tree("d", Entry.symlink("x", T1), "d", dir(0755, T1)))
         .isInstanceOf(TreeConflictException.class)
         .hasMessageStartingWith("d: a directory would replace a symlink");
