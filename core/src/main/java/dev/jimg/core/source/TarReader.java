@@ -77,6 +77,15 @@ final class TarReader {
 
   private long spoolEnd;
 
+  /** ACL texts of the entry being read that name users or groups without ids: key, text. */
+  private final List<String[]> unresolvedAcls = new ArrayList<>();
+
+  /** ACLs to resolve once the archive's etc/passwd and etc/group are known. */
+  private final List<PendingAcl> pendingAcls = new ArrayList<>();
+
+  private record PendingAcl(
+      ImagePath path, Entry entry, String key, String text, long offset, String display) {}
+
   /**
    * @param backing where contents will be read from: the tar file itself when {@code input} is
    *     seekable, else the spool to copy data into
@@ -155,6 +164,7 @@ final class TarReader {
       lastName = display;
       entryOffset = alignUp(input.position());
     }
+    resolvePendingAcls();
     try {
       return builder.build();
     } catch (TreeConflictException x) {
@@ -262,7 +272,12 @@ final class TarReader {
         && !e.isSparse()) {
       input.discard(e.getSize());
     }
-    put(path, b.build(), offset);
+    Entry built = b.build();
+    put(path, built, offset);
+    for (String[] acl : unresolvedAcls) {
+      pendingAcls.add(new PendingAcl(path, built, acl[0], acl[1], offset, display));
+    }
+    unresolvedAcls.clear();
   }
 
   private void put(ImagePath path, Entry entry, long offset) throws TreeConflictException {
@@ -645,12 +660,149 @@ final class TarReader {
         }
       }
     }
+    addAcls(b, e, raw, xattrs, offset, display);
     for (Map.Entry<String, byte[]> x : xattrs.entrySet()) {
       if (x.getKey().isEmpty() || x.getKey().indexOf('\0') >= 0) {
         throw corrupt(offset, "entry '" + display + "': bad xattr name '" + x.getKey() + "'");
       }
       b.xattr(x.getKey(), x.getValue());
     }
+  }
+
+  /**
+   * POSIX ACLs that {@code tar --acls} and {@code bsdtar --acls} store as text ({@code
+   * SCHILY.acl.access}, {@code SCHILY.acl.default}) become the {@code system.posix_acl_*} xattrs
+   * extraction would give the file (unless the tar has those xattrs too: they win). They were left
+   * out without a word. An access ACL that says no more than the mode is not stored, as the kernel
+   * does not; one with a mask puts the mask in the group bits of the mode, as setting it does
+   * (bsdtar stores the owning group's bits there, GNU tar the mask's).
+   */
+  private void addAcls(
+      Entry.Builder b,
+      TarArchiveEntry e,
+      Map<String, byte[]> raw,
+      Map<String, byte[]> xattrs,
+      long offset,
+      String display)
+      throws CorruptInputException {
+    unresolvedAcls.clear();
+    byte[] access = raw.get(TarAcls.ACCESS_KEY);
+    if (access != null && !xattrs.containsKey(TarAcls.ACCESS_XATTR)) {
+      addAcl(
+          b, e.getMode(), TarAcls.ACCESS_KEY, access, TarAcls.Names.NONE, xattrs, offset, display);
+    }
+    byte[] dflt = raw.get(TarAcls.DEFAULT_KEY);
+    if (dflt != null && e.isDirectory() && !xattrs.containsKey(TarAcls.DEFAULT_XATTR)) {
+      addAcl(
+          b, e.getMode(), TarAcls.DEFAULT_KEY, dflt, TarAcls.Names.NONE, xattrs, offset, display);
+    }
+  }
+
+  /**
+   * Adds one ACL as its xattr to {@code xattrs} (and a mask to the mode); one that names users or
+   * groups is kept for {@link #resolvePendingAcls} when {@code names} does not know them.
+   */
+  private void addAcl(
+      Entry.Builder b,
+      int mode,
+      String key,
+      byte[] text,
+      TarAcls.Names names,
+      Map<String, byte[]> xattrs,
+      long offset,
+      String display)
+      throws CorruptInputException {
+    String value = new String(text, StandardCharsets.UTF_8);
+    List<TarAcls.AclEntry> acl;
+    try {
+      acl = TarAcls.parse(value, names);
+    } catch (TarAcls.UnknownName x) {
+      if (names != TarAcls.Names.NONE) {
+        throw corrupt(offset, "entry '" + display + "': " + key + ": " + x.getMessage(), x);
+      }
+      unresolvedAcls.add(new String[] {key, value});
+      return;
+    } catch (IllegalArgumentException x) {
+      throw corrupt(offset, "entry '" + display + "': " + key + ": " + x.getMessage(), x);
+    }
+    if (key.equals(TarAcls.ACCESS_KEY)) {
+      if (!TarAcls.isMinimal(acl)) {
+        xattrs.put(TarAcls.ACCESS_XATTR, TarAcls.toXattr(acl));
+        int mask = TarAcls.mask(acl);
+        if (mask >= 0) {
+          b.mode((mode & ~070) | (mask << 3));
+        }
+      }
+    } else if (!acl.isEmpty()) {
+      xattrs.put(TarAcls.DEFAULT_XATTR, TarAcls.toXattr(acl));
+    }
+  }
+
+  /**
+   * ACLs naming users or groups (GNU tar writes names, not ids) get their ids from the archive's
+   * own etc/passwd and etc/group, the databases of the system the tree is for, read once the whole
+   * archive is; an entry replaced later in the archive is left alone. A name neither lists fails.
+   */
+  private void resolvePendingAcls() throws IOException {
+    if (pendingAcls.isEmpty()) {
+      return;
+    }
+    Map<String, Long> users = database("etc/passwd");
+    Map<String, Long> groups = database("etc/group");
+    TarAcls.Names names =
+        new TarAcls.Names() {
+          @Override
+          public Long user(String name) {
+            return users.get(name);
+          }
+
+          @Override
+          public Long group(String name) {
+            return groups.get(name);
+          }
+        };
+    for (PendingAcl p : pendingAcls) {
+      if (builder.get(p.path()) != p.entry()) {
+        continue;
+      }
+      Map<String, byte[]> xattrs = new TreeMap<>();
+      Entry.Builder b = p.entry().toBuilder();
+      addAcl(
+          b,
+          p.entry().mode(),
+          p.key(),
+          p.text().getBytes(StandardCharsets.UTF_8),
+          names,
+          xattrs,
+          p.offset(),
+          p.display());
+      xattrs.forEach(b::xattr);
+      Entry updated = b.build();
+      builder.update(p.path(), old -> updated);
+    }
+  }
+
+  /** Name to id from a passwd or group file in the tree (NAME:PASSWORD:ID:...), or empty. */
+  private Map<String, Long> database(String path) throws IOException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    Entry e = builder.get(ImagePath.of(path));
+    if (e == null || e.type() != EntryType.REGULAR || e.content().size() > (16 << 20)) {
+      return out;
+    }
+    byte[] bytes;
+    try (InputStream in = e.content().open()) {
+      bytes = in.readAllBytes();
+    }
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+      String[] f = line.split(":", -1);
+      if (f.length >= 3 && !f[0].isEmpty() && f[2].matches("[0-9]{1,10}")) {
+        long id = Long.parseLong(f[2]);
+        if (id <= Entry.MAX_ID) {
+          out.putIfAbsent(f[0], id);
+        }
+      }
+    }
+    return out;
   }
 
   private static byte[] rawName(TarArchiveEntry e, Map<String, byte[]> raw) {

@@ -28,9 +28,11 @@ import java.nio.file.StandardOpenOption;
  * <p>What is kept: type, permission bits, numeric uid/gid (names are ignored; {@link
  * SourceOptions#rootOwner()} forces 0:0), mtime/atime/ctime with the nanoseconds PAX keeps, GNU
  * base-256 numbers (times before 1970 and after 2038), {@code SCHILY.xattr.*} and {@code
- * LIBARCHIVE.xattr.*} extended attributes, raw-byte names and link targets, hard links (which must
- * name an earlier entry), device numbers, GNU sparse maps 0.0, 0.1 and 1.0 and old GNU sparse
- * files. A later entry for the same path replaces an earlier one, as extraction would.
+ * LIBARCHIVE.xattr.*} extended attributes, POSIX ACLs as {@code tar --acls} and {@code bsdtar
+ * --acls} store them ({@code SCHILY.acl.*}, kept as {@code system.posix_acl_*} xattrs), raw-byte
+ * names and link targets, hard links (which must name an earlier entry), device numbers, GNU sparse
+ * maps 0.0, 0.1 and 1.0 and old GNU sparse files. A later entry for the same path replaces an
+ * earlier one, as extraction would.
  *
  * <p>Malformed input fails with a {@link CorruptInputException} (an {@link
  * dev.jimg.core.UnsafePathException} for absolute or {@code ..} names) naming the source, the entry
