@@ -129,8 +129,8 @@ final class TarReader {
         throw corrupt(
             entryOffset,
             lastName == null
-                ? "not a readable tar archive: " + x.getMessage()
-                : "cannot read the header after entry '" + lastName + "': " + x.getMessage(),
+                ? "not a readable tar archive: " + reason(x)
+                : "cannot read the header after entry '" + lastName + "': " + reason(x),
             x);
       }
       long capturedStart = input.capturedStart();
@@ -159,7 +159,7 @@ final class TarReader {
       } catch (JimgException x) {
         throw x;
       } catch (IOException | RuntimeException x) {
-        throw corrupt(entryOffset, "entry '" + display + "': " + x.getMessage(), x);
+        throw corrupt(entryOffset, "entry '" + display + "': " + reason(x), x);
       }
       lastName = display;
       entryOffset = alignUp(input.position());
@@ -854,6 +854,19 @@ final class TarReader {
    */
   private static long unsigned32(long id) {
     return id < 0 && id >= Integer.MIN_VALUE ? id & Entry.MAX_ID : id;
+  }
+
+  /**
+   * What went wrong, for a message: a decoder's end of input often comes as an EOFException with no
+   * message (xz-java), which read "not a readable tar archive: null".
+   */
+  static String reason(Throwable x) {
+    String m = x.getMessage();
+    if (x instanceof java.io.EOFException) {
+      return "the data ends early; the archive or its compressed stream is truncated"
+          + (m == null ? "" : " (" + m + ")");
+    }
+    return m != null ? m : x.getClass().getSimpleName();
   }
 
   private static long alignUp(long v) {

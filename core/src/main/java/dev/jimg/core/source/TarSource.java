@@ -101,7 +101,7 @@ public final class TarSource implements Source {
       throw e;
     } catch (IOException e) {
       // the stream may itself be a decoder (a .deb member) that finds its input corrupt
-      throw new CorruptInputException(name, 0, "cannot read the stream: " + e.getMessage(), e);
+      throw new CorruptInputException(name, 0, "cannot read the stream: " + TarReader.reason(e), e);
     }
     buffered.reset();
     return spooled(name, Compression.detect(head, head.length), buffered, options);
@@ -124,7 +124,7 @@ public final class TarSource implements Source {
         throw new CorruptInputException(
             name,
             0,
-            "not a readable " + compression.displayName() + " stream: " + e.getMessage(),
+            "not a readable " + compression.displayName() + " stream: " + TarReader.reason(e),
             e);
       }
       FileTree tree = new TarReader(name, TarInput.of(name, decompressed), backing, options).read();

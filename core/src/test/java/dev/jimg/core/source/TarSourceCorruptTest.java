@@ -326,4 +326,28 @@ class TarSourceCorruptTest {
   void read_validFixture_stillReadsAfterTheseChecks() throws IOException {
     assertThat(readBytes(decompressedFixture("tree-gnu.tar.gz")).size()).isEqualTo(14);
   }
+
+  /**
+   * An xz stream cut before its first chunk ends: xz-java throws an EOFException without a message,
+   * which read "not a readable tar archive: null".
+   */
+  @Test
+  void read_xzCutShort_saysTruncatedNotNull() throws IOException {
+    byte[] plain = tar(List.of(file("a")), List.of(new byte[20000]));
+    java.io.ByteArrayOutputStream xz = new java.io.ByteArrayOutputStream();
+    try (org.tukaani.xz.XZOutputStream out =
+        new org.tukaani.xz.XZOutputStream(xz, new org.tukaani.xz.LZMA2Options())) {
+      out.write(plain);
+    }
+    byte[] cut = Arrays.copyOf(xz.toByteArray(), xz.size() / 2);
+    assertThatThrownBy(
+            () ->
+                TarSource.read(
+                        new ByteArrayInputStream(cut), "cut.tar.xz", SourceOptions.defaults())
+                    .close())
+        .isInstanceOf(CorruptInputException.class)
+        .hasMessageContaining(
+            "the data ends early; the archive or its compressed stream is truncated")
+        .hasMessageNotContaining("null");
+  }
 }
