@@ -47,14 +47,7 @@ public final class DebListing {
           lines++;
         }
       }
-      String interp = "";
-      if (d.length > 2 && d[0] == '#' && d[1] == '!') {
-        int end = 0;
-        while (end < d.length && d[end] != '\n') {
-          end++;
-        }
-        interp = new String(d, 0, end, StandardCharsets.UTF_8);
-      }
+      String interp = interpreter(d);
       out.add(
           String.format(
               Locale.ROOT,
@@ -72,6 +65,35 @@ public final class DebListing {
       }
     }
     return out;
+  }
+
+  /**
+   * The interpreter of a script as dpkg-deb shows it: "#!", then the first line's next word after
+   * any spaces (arguments are not shown: "#! /bin/sh -e" is "#!/bin/sh"), at most {@link
+   * #INTERPRETER_MAX} characters in all; "" when the file does not start with "#!". The whole first
+   * line was shown, so 'jimg deb info' differed from dpkg-deb for 9 of Debian's 96 minbase
+   * packages.
+   */
+  static String interpreter(byte[] d) {
+    if (d.length < 2 || d[0] != '#' || d[1] != '!') {
+      return "";
+    }
+    int i = 2;
+    while (i < d.length && d[i] == ' ') {
+      i++;
+    }
+    int start = i;
+    while (i < d.length && i - start < INTERPRETER_MAX - 2 && !isSpace(d[i])) {
+      i++;
+    }
+    return "#!" + new String(d, start, i - start, StandardCharsets.UTF_8);
+  }
+
+  /** dpkg-deb's limit on the interpreter it shows, "#!" included. */
+  private static final int INTERPRETER_MAX = 200;
+
+  private static boolean isSpace(byte b) {
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
   }
 
   /** What {@code dpkg-deb --contents} prints, one line per data archive member in order. */
