@@ -148,6 +148,22 @@ public final class DirectorySource implements Source {
     return (rdev & 0xFFL) | ((rdev >>> 12) & ~0xFFL & 0xFFFF_FFFFL);
   }
 
+  /**
+   * Whether a name with U+FFFD in it is that character itself (valid UTF-8 bytes EF BF BD) rather
+   * than bytes the JVM could not decode: the name encoded again names the same file. A file named
+   * with a real U+FFFD was refused as undecodable.
+   */
+  private static boolean decodedExactly(Path dir, Path child, String name) {
+    try {
+      Path again = dir.resolve(name);
+      return Files.exists(again, NOFOLLOW)
+          && Files.readAttributes(child, "unix:ino,dev", NOFOLLOW)
+              .equals(Files.readAttributes(again, "unix:ino,dev", NOFOLLOW));
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
   private static final class Reader {
     private final Path top;
     private final SourceOptions options;
@@ -170,12 +186,17 @@ public final class DirectorySource implements Source {
       try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
         for (Path child : stream) {
           String n = child.getFileName().toString();
-          if (n.indexOf('\uFFFD') >= 0) {
+          if (n.indexOf('\uFFFD') >= 0 && !decodedExactly(dir, child, n)) {
+            String encoding = System.getProperty("sun.jnu.encoding");
             throw new JimgException(
                 child
                     + ": the file name is not valid in the JVM's file name encoding ("
-                    + System.getProperty("sun.jnu.encoding")
-                    + "); run jimg with a UTF-8 locale (LANG=C.UTF-8)");
+                    + encoding
+                    + ")"
+                    + ("UTF-8".equalsIgnoreCase(encoding)
+                        ? "; the JDK cannot read names that are not UTF-8: rename the file, or give"
+                            + " jimg a tar of the directory (tar keeps names as bytes)"
+                        : "; run jimg with a UTF-8 locale (LANG=C.UTF-8)"));
           }
           children.add(new Child(n.getBytes(StandardCharsets.UTF_8), child));
         }

@@ -421,4 +421,22 @@ class DirectorySourceTest {
     Map<String, Object> attrs = Files.readAttributes(tmp, "unix:*", LinkOption.NOFOLLOW_LINKS);
     assertThat(attrs).containsKeys("mode", "uid", "gid", "ino", "dev", "nlink", "rdev", "ctime");
   }
+
+  /**
+   * A name holding U+FFFD itself (valid UTF-8, bytes EF BF BD) was refused as "not valid in the
+   * JVM's file name encoding (UTF-8); run jimg with a UTF-8 locale", though it was and jimg did.
+   */
+  @Test
+  void open_nameWithReplacementCharacter_readAsItsBytes() throws IOException {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding")),
+        "file names are not UTF-8 in this JVM");
+    Files.writeString(tmp.resolve("x\uFFFDy"), "data");
+    try (DirectorySource src = DirectorySource.open(tmp, SourceOptions.defaults())) {
+      byte[] name = {'x', (byte) 0xEF, (byte) 0xBF, (byte) 0xBD, 'y'};
+      Entry e = src.tree().get(ImagePath.parse(name));
+      assertThat(e).isNotNull();
+      assertThat(e.content().size()).isEqualTo(4);
+    }
+  }
 }
