@@ -126,6 +126,18 @@ final class TarReader {
             "thousands of nested long-name or PAX headers before one entry; the archive is corrupt"
                 + " or hostile");
       } catch (IOException | RuntimeException x) {
+        long start = input.capturedStart();
+        String bigSparse = bigOldGnuSparse(input.endHeader(), start);
+        if (bigSparse != null) {
+          throw corrupt(
+              entryOffset,
+              "entry '"
+                  + bigSparse
+                  + "': an old-GNU sparse file of 8 GiB or more (GNU tar --format=gnu --sparse"
+                  + " gives its size in base-256, which commons-compress cannot read) is not"
+                  + " supported; make the tar with --format=posix",
+              x);
+        }
         throw corrupt(
             entryOffset,
             lastName == null
@@ -170,6 +182,27 @@ final class TarReader {
     } catch (TreeConflictException x) {
       throw new TreeConflictException(name + ": " + x.getMessage());
     }
+  }
+
+  /**
+   * The name in an old-GNU sparse header ('S') among the header blocks {@code captured} (from tar
+   * offset {@code start}) whose real size field (12 bytes at 483) is base-256, or null.
+   */
+  static String bigOldGnuSparse(byte[] captured, long start) {
+    int first = (int) Math.floorMod(-start, (long) RECORD);
+    for (int b = first; b + RECORD <= captured.length; b += RECORD) {
+      if (captured[b + 156] == 'S'
+          && (captured[b + 483] & 0x80) != 0
+          && captured[b + 257] == 'u'
+          && captured[b + 258] == 's') {
+        int end = b;
+        while (end < b + 100 && captured[end] != 0) {
+          end++;
+        }
+        return ImagePath.display(java.util.Arrays.copyOfRange(captured, b, end));
+      }
+    }
+    return null;
   }
 
   private void checkEnd(int trailer, int entries) throws CorruptInputException {

@@ -350,4 +350,46 @@ class TarSourceCorruptTest {
             "the data ends early; the archive or its compressed stream is truncated")
         .hasMessageNotContaining("null");
   }
+
+  /**
+   * GNU tar's default format writes a sparse file of 8 GiB or more with its real size in base-256,
+   * which commons-compress 1.28 cannot parse: the error was "not a readable tar archive: Corrupted
+   * TAR archive." for a valid tar. It now names the entry and what to do.
+   */
+  @Test
+  void read_oldGnuSparseOver8GiB_namesTheEntryAndTheWayOut() throws IOException {
+    byte[] h = new byte[512];
+    put(h, 0, "big");
+    put(h, 100, "0000644\0");
+    put(h, 108, "0000000\0");
+    put(h, 116, "0000000\0");
+    put(h, 124, "00000001000\0");
+    put(h, 136, "00000000000\0");
+    h[156] = 'S';
+    put(h, 257, "ustar  \0");
+    put(h, 386, "00000000000\0");
+    put(h, 398, "00000001000\0");
+    h[483] = (byte) 0x80;
+    long real = 9L << 30;
+    for (int i = 0; i < 8; i++) {
+      h[494 - i] = (byte) (real >>> (8 * i));
+    }
+    java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+    int sum = 0;
+    for (byte b : h) {
+      sum += b & 0xFF;
+    }
+    put(h, 148, String.format(java.util.Locale.ROOT, "%06o\0 ", sum));
+    byte[] t = new byte[512 * 4];
+    System.arraycopy(h, 0, t, 0, 512);
+    CorruptInputException e = bothFail(t, CorruptInputException.class);
+    assertThat(e)
+        .hasMessageContaining("entry 'big': an old-GNU sparse file of 8 GiB or more")
+        .hasMessageContaining("--format=posix");
+  }
+
+  private static void put(byte[] h, int at, String s) {
+    byte[] b = s.getBytes(StandardCharsets.US_ASCII);
+    System.arraycopy(b, 0, h, at, b.length);
+  }
 }
