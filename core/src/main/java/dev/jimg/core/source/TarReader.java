@@ -127,7 +127,8 @@ final class TarReader {
                 + " or hostile");
       } catch (IOException | RuntimeException x) {
         long start = input.capturedStart();
-        String bigSparse = bigOldGnuSparse(input.endHeader(), start);
+        byte[] headerBytes = input.endHeader();
+        String bigSparse = bigOldGnuSparse(headerBytes, start);
         if (bigSparse != null) {
           throw corrupt(
               entryOffset,
@@ -137,6 +138,10 @@ final class TarReader {
                   + " gives its size in base-256, which commons-compress cannot read) is not"
                   + " supported; make the tar with --format=posix",
               x);
+        }
+        String other = lastName == null && start == 0 ? otherFormat(headerBytes) : null;
+        if (other != null) {
+          throw corrupt(0, other, x);
         }
         throw corrupt(
             entryOffset,
@@ -148,6 +153,12 @@ final class TarReader {
       long capturedStart = input.capturedStart();
       byte[] captured = input.endHeader();
       if (e == null) {
+        if (entries == 0 && capturedStart == 0) {
+          String other = otherFormat(captured);
+          if (other != null) {
+            throw corrupt(0, other);
+          }
+        }
         checkEnd(captured.length, entries);
         break;
       }
@@ -157,6 +168,10 @@ final class TarReader {
       byte[] rawName = rawName(e, raw);
       String display = ImagePath.display(rawName);
       if (!e.isCheckSumOK()) {
+        String other = entries == 1 && capturedStart == 0 ? otherFormat(captured) : null;
+        if (other != null) {
+          throw corrupt(0, other);
+        }
         throw corrupt(
             entryOffset,
             entries == 1
@@ -182,6 +197,53 @@ final class TarReader {
     } catch (TreeConflictException x) {
       throw new TreeConflictException(name + ": " + x.getMessage());
     }
+  }
+
+  /**
+   * What a source that is not a tar is, from its first bytes, when it is a format people give by
+   * mistake: another archive or a compression jimg does not decode. It read "ends without the
+   * end-of-archive blocks; the archive is truncated" (lz4, lzma) or "Corrupted TAR archive."
+   * (cpio).
+   */
+  static String otherFormat(byte[] b) {
+    if (b.length >= 512 && isUstar(b)) {
+      return null;
+    }
+    String what = null;
+    if (starts(b, 0x04, 0x22, 0x4D, 0x18)) {
+      what = "an lz4 stream, which jimg does not decompress (lz4 -dc FILE | jimg ... -)";
+    } else if (starts(b, 'L', 'Z', 'I', 'P')) {
+      what = "an lzip stream, which jimg does not decompress (lzip -dc FILE | jimg ... -)";
+    } else if (starts(b, 0x5D, 0x00, 0x00)) {
+      what = "an lzma stream, which jimg does not decompress (xz -dc FILE | jimg ... -)";
+    } else if (starts(b, 0x1F, 0x9D)) {
+      what = "a compress (.Z) stream, which jimg does not decompress (gzip -dc FILE | jimg ... -)";
+    } else if (starts(b, '0', '7', '0', '7', '0')
+        || starts(b, 0xC7, 0x71)
+        || starts(b, 0x71, 0xC7)) {
+      what = "a cpio archive, which jimg does not read (only tar)";
+    } else if (starts(b, 'P', 'K', 0x03, 0x04)) {
+      what = "a zip archive, which jimg does not read (only tar)";
+    } else if (starts(b, '7', 'z', 0xBC, 0xAF, 0x27, 0x1C)) {
+      what = "a 7z archive, which jimg does not read (only tar)";
+    }
+    return what == null ? null : "is not a tar but " + what;
+  }
+
+  private static boolean isUstar(byte[] b) {
+    return b[257] == 'u' && b[258] == 's' && b[259] == 't' && b[260] == 'a' && b[261] == 'r';
+  }
+
+  private static boolean starts(byte[] b, int... magic) {
+    if (b.length < magic.length) {
+      return false;
+    }
+    for (int i = 0; i < magic.length; i++) {
+      if ((b[i] & 0xFF) != magic[i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -388,6 +388,24 @@ class TarSourceCorruptTest {
         .hasMessageContaining("--format=posix");
   }
 
+  /**
+   * A cpio archive read "Corrupted TAR archive." and an lz4 or lzma tar "ends without the
+   * end-of-archive blocks; the archive is truncated": they now say what they are.
+   */
+  @Test
+  void read_otherArchiveOrCompression_saysWhatItIs() throws IOException {
+    byte[] cpio = Arrays.copyOf("0707010023aa18000081a4".getBytes(StandardCharsets.US_ASCII), 1024);
+    assertThat(bothFail(cpio, CorruptInputException.class))
+        .hasMessageContaining("is not a tar but a cpio archive");
+    byte[] lz4 = {0x04, 0x22, 0x4D, 0x18, 0x64, 0x40, (byte) 0xA7, 0x03, 0, 0, 0, 0, 0, 0};
+    assertThat(bothFail(lz4, CorruptInputException.class))
+        .hasMessageContaining("is not a tar but an lz4 stream")
+        .hasMessageNotContaining("truncated");
+    byte[] lzma = {0x5D, 0, 0, (byte) 0x80, 0, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0x34, 0x1A};
+    assertThat(bothFail(lzma, CorruptInputException.class))
+        .hasMessageContaining("is not a tar but an lzma stream");
+  }
+
   private static void put(byte[] h, int at, String s) {
     byte[] b = s.getBytes(StandardCharsets.US_ASCII);
     System.arraycopy(b, 0, h, at, b.length);
