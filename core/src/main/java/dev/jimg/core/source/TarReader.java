@@ -77,6 +77,14 @@ final class TarReader {
 
   private long spoolEnd;
 
+  /**
+   * Raw values of the {@code SCHILY.xattr.*} records of the global PAX headers ('g') seen so far:
+   * commons-compress applies them to every later entry, but decoded as UTF-8, and the raw header
+   * bytes of an entry hold only the global headers read just before it, so a binary global xattr
+   * came out right on the first entry and as U+FFFD replacement bytes on the others.
+   */
+  private final Map<String, byte[]> globalXattrs = new java.util.HashMap<>();
+
   /** ACL texts of the entry being read that name users or groups without ids: key, text. */
   private final List<String[]> unresolvedAcls = new ArrayList<>();
 
@@ -164,7 +172,7 @@ final class TarReader {
       }
       entries++;
       long dataStart = input.position();
-      Map<String, byte[]> raw = TarPaxRecords.scan(captured, capturedStart);
+      Map<String, byte[]> raw = withGlobalXattrs(captured, capturedStart);
       byte[] rawName = rawName(e, raw);
       String display = ImagePath.display(rawName);
       if (!e.isCheckSumOK()) {
@@ -265,6 +273,40 @@ final class TarReader {
       }
     }
     return null;
+  }
+
+  /**
+   * The entry's raw PAX values ({@link TarPaxRecords#scan}) over the raw global xattrs so far,
+   * after taking in those of any global header among {@code captured}.
+   */
+  private Map<String, byte[]> withGlobalXattrs(byte[] captured, long start) {
+    int first = (int) Math.floorMod(-start, (long) RECORD);
+    for (int b = first; b + RECORD <= captured.length; b += RECORD) {
+      if (captured[b + 156] != 'g' || captured[b + 257] != 'u' || captured[b + 258] != 's') {
+        continue;
+      }
+      long size = 0;
+      for (int i = b + 124; i < b + 136 && captured[i] >= '0' && captured[i] <= '7'; i++) {
+        size = size * 8 + (captured[i] - '0');
+      }
+      int from = b + RECORD;
+      int to = (int) Math.min(captured.length, from + size);
+      if (from < to) {
+        byte[] data = java.util.Arrays.copyOfRange(captured, from, to);
+        for (Map.Entry<String, byte[]> r : TarPaxRecords.scanInOrder(data, 0)) {
+          if (r.getKey().startsWith(SCHILY_XATTR)) {
+            globalXattrs.put(r.getKey(), r.getValue());
+          }
+        }
+      }
+    }
+    Map<String, byte[]> raw = TarPaxRecords.scan(captured, start);
+    if (globalXattrs.isEmpty()) {
+      return raw;
+    }
+    Map<String, byte[]> merged = new java.util.HashMap<>(globalXattrs);
+    merged.putAll(raw);
+    return merged;
   }
 
   private void checkEnd(int trailer, int entries) throws CorruptInputException {

@@ -590,4 +590,39 @@ class TarSourceTest {
       assertThat(bytes(child.content())).isEqualTo("c\n".getBytes(StandardCharsets.UTF_8));
     }
   }
+
+  /**
+   * A global PAX header ('g') with a binary xattr value: commons-compress gives it to every later
+   * entry decoded as UTF-8, and only the first entry's raw header bytes held it, so the second file
+   * got EF BF BD EF BF BD instead of FF FE.
+   */
+  @Test
+  void open_globalPaxBinaryXattr_rawOnEveryEntry() throws IOException {
+    byte[] record = "26 SCHILY.xattr.user.b=\u00ff\u00fe\n".getBytes(StandardCharsets.ISO_8859_1);
+    TarArchiveEntry g =
+        new TarArchiveEntry("global", TarConstants.LF_PAX_GLOBAL_EXTENDED_HEADER, true);
+    g.setSize(record.length);
+    byte[] header = new byte[512];
+    g.writeEntryHeader(
+        header,
+        org.apache.commons.compress.archivers.zip.ZipEncodingHelper.getZipEncoding("UTF-8"),
+        true);
+    byte[] files =
+        TarTestSupport.tar(
+            List.of(TarTestSupport.file("a"), TarTestSupport.file("b")),
+            List.of(new byte[] {'x'}, new byte[] {'y'}));
+    ByteArrayOutputStream t = new ByteArrayOutputStream();
+    t.write(header);
+    t.write(Arrays.copyOf(record, 512));
+    t.write(files);
+    try (TarSource s =
+        TarSource.read(
+            new ByteArrayInputStream(t.toByteArray()), "global.tar", SourceOptions.defaults())) {
+      for (String name : List.of("a", "b")) {
+        assertThat(s.tree().get(ImagePath.of(name)).xattrs())
+            .as(name)
+            .containsExactly(new Xattr("user.b", new byte[] {(byte) 0xFF, (byte) 0xFE}));
+      }
+    }
+  }
 }
