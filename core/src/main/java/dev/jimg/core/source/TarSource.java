@@ -31,8 +31,9 @@ import java.nio.file.StandardOpenOption;
  * LIBARCHIVE.xattr.*} extended attributes, POSIX ACLs as {@code tar --acls} and {@code bsdtar
  * --acls} store them ({@code SCHILY.acl.*}, kept as {@code system.posix_acl_*} xattrs), raw-byte
  * names and link targets, hard links (which must name an earlier entry), device numbers, GNU sparse
- * maps 0.0, 0.1 and 1.0 and old GNU sparse files. A later entry for the same path replaces an
- * earlier one, as extraction would.
+ * maps 0.0, 0.1 and 1.0 (any size) and old GNU sparse files (below 8 GiB: a larger one, whose size
+ * GNU tar writes in base-256, is refused naming the way out). A later entry for the same path
+ * replaces an earlier one, as extraction would.
  *
  * <p>Malformed input fails with a {@link CorruptInputException} (an {@link
  * dev.jimg.core.UnsafePathException} for absolute or {@code ..} names) naming the source, the entry
