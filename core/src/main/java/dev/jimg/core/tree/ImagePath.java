@@ -88,7 +88,7 @@ public final class ImagePath implements Comparable<ImagePath> {
         end++;
       }
       if (end - i == 2 && raw[i] == '.' && raw[i + 1] == '.') {
-        return "'..' component leaves the image root";
+        return "'..' component (a path in an image names no '..', even one that stays inside)";
       }
       i = end + 1;
     }
