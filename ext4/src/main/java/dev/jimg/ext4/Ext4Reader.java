@@ -370,18 +370,8 @@ public final class Ext4Reader implements FilesystemReader {
       if ((sb.getInt(Superblock.S_FEATURE_COMPAT) & COMPAT_SPARSE_SUPER2) != 0) {
         return g == u32(sb, S_BACKUP_BGS) || g == u32(sb, S_BACKUP_BGS + 4);
       }
-      if ((sb.getInt(Superblock.S_FEATURE_RO_COMPAT) & Features.RO_COMPAT_SPARSE_SUPER) == 0) {
-        return true;
-      }
-      return g == 1 || isPower(g, 3) || isPower(g, 5) || isPower(g, 7);
-    }
-
-    private static boolean isPower(long n, int base) {
-      long p = base;
-      while (p < n) {
-        p *= base;
-      }
-      return p == n;
+      return (sb.getInt(Superblock.S_FEATURE_RO_COMPAT) & Features.RO_COMPAT_SPARSE_SUPER) == 0
+          || Layout.sparseSuperGroup(g);
     }
 
     FileTree tree() throws IOException {

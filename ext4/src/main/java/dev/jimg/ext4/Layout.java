@@ -173,14 +173,18 @@ final class Layout {
   }
 
   static boolean hasSuper(Ext4Options opt, int group) {
-    if (group <= 1 || !opt.features().hasRoCompat(Features.RO_COMPAT_SPARSE_SUPER)) {
-      return true;
-    }
-    return isPower(group, 3) || isPower(group, 5) || isPower(group, 7);
+    return !opt.features().hasRoCompat(Features.RO_COMPAT_SPARSE_SUPER) || sparseSuperGroup(group);
   }
 
-  private static boolean isPower(int n, int base) {
-    int x = n;
+  /**
+   * Whether sparse_super keeps a superblock backup in {@code group}: 0, 1 and powers of 3, 5, 7.
+   */
+  static boolean sparseSuperGroup(long group) {
+    return group <= 1 || isPower(group, 3) || isPower(group, 5) || isPower(group, 7);
+  }
+
+  private static boolean isPower(long n, int base) {
+    long x = n;
     while (x % base == 0) {
       x /= base;
     }

@@ -38,7 +38,7 @@ final class TarInput extends InputStream {
   private long captureStart;
   private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
   private static final int WINDOW = 1 << 16;
-  private static final int RECORD = 512;
+  static final int RECORD = 512;
 
   /**
    * Size of the PAX extended header data that follows the 'x' header block just read, -1 when none
@@ -215,22 +215,48 @@ final class TarInput extends InputStream {
    * commons-compress to judge.
    */
   private static long paxExtendedHeaderSize(byte[] b, int off) {
-    if (b[off + 156] != 'x' || b[off + 257] != 'u' || b[off + 258] != 's' || b[off + 259] != 't') {
+    if (!isHeader(b, off, 'x')) {
       return -1;
     }
-    long size = 0;
-    int i = off + 124;
-    int end = off + 136;
-    while (i < end && b[i] == ' ') {
+    long size = octal(b, off + 124, off + 136);
+    return size > MAX_HEADER_BYTES ? -1 : size;
+  }
+
+  /** Whether the 512 bytes at {@code off} are a ustar (or GNU) header block. */
+  static boolean isUstar(byte[] b, int off) {
+    return b[off + 257] == 'u'
+        && b[off + 258] == 's'
+        && b[off + 259] == 't'
+        && b[off + 260] == 'a'
+        && b[off + 261] == 'r';
+  }
+
+  /**
+   * Whether the 512 bytes at {@code off} are a ustar (or GNU) header block of type {@code type}.
+   */
+  static boolean isHeader(byte[] b, int off, char type) {
+    return b[off + 156] == type && isUstar(b, off);
+  }
+
+  /** The octal number in {@code b[from, to)} after any spaces, or -1 when it has no digit. */
+  static long octal(byte[] b, int from, int to) {
+    int i = from;
+    while (i < to && b[i] == ' ') {
       i++;
     }
+    long value = 0;
     int digits = 0;
-    while (i < end && b[i] >= '0' && b[i] <= '7') {
-      size = size * 8 + (b[i] - '0');
+    while (i < to && b[i] >= '0' && b[i] <= '7') {
+      value = value * 8 + (b[i] - '0');
       i++;
       digits++;
     }
-    return digits == 0 || size > MAX_HEADER_BYTES ? -1 : size;
+    return digits == 0 ? -1 : value;
+  }
+
+  /** Where the first header block starts in bytes captured from tar offset {@code start}. */
+  static int firstRecord(long start) {
+    return (int) Math.floorMod(-start, (long) RECORD);
   }
 
   /**

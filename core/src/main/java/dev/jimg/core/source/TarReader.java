@@ -43,7 +43,7 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * <p>Not thread-safe; used once per source.
  */
 final class TarReader {
-  private static final int RECORD = 512;
+  private static final int RECORD = TarInput.RECORD;
   private static final String SCHILY_XATTR = "SCHILY.xattr.";
   private static final String LIBARCHIVE_XATTR = "LIBARCHIVE.xattr.";
   private static final String PAX_PATH = "path";
@@ -214,7 +214,7 @@ final class TarReader {
    * (cpio).
    */
   static String otherFormat(byte[] b) {
-    if (b.length >= 512 && isUstar(b)) {
+    if (b.length >= RECORD && TarInput.isUstar(b, 0)) {
       return null;
     }
     String what = null;
@@ -238,10 +238,6 @@ final class TarReader {
     return what == null ? null : "is not a tar but " + what;
   }
 
-  private static boolean isUstar(byte[] b) {
-    return b[257] == 'u' && b[258] == 's' && b[259] == 't' && b[260] == 'a' && b[261] == 'r';
-  }
-
   private static boolean starts(byte[] b, int... magic) {
     if (b.length < magic.length) {
       return false;
@@ -259,12 +255,8 @@ final class TarReader {
    * offset {@code start}) whose real size field (12 bytes at 483) is base-256, or null.
    */
   static String bigOldGnuSparse(byte[] captured, long start) {
-    int first = (int) Math.floorMod(-start, (long) RECORD);
-    for (int b = first; b + RECORD <= captured.length; b += RECORD) {
-      if (captured[b + 156] == 'S'
-          && (captured[b + 483] & 0x80) != 0
-          && captured[b + 257] == 'u'
-          && captured[b + 258] == 's') {
+    for (int b = TarInput.firstRecord(start); b + RECORD <= captured.length; b += RECORD) {
+      if (TarInput.isHeader(captured, b, 'S') && (captured[b + 483] & 0x80) != 0) {
         int end = b;
         while (end < b + 100 && captured[end] != 0) {
           end++;
@@ -280,14 +272,11 @@ final class TarReader {
    * after taking in those of any global header among {@code captured}.
    */
   private Map<String, byte[]> withGlobalXattrs(byte[] captured, long start) {
-    int first = (int) Math.floorMod(-start, (long) RECORD);
-    for (int b = first; b + RECORD <= captured.length; b += RECORD) {
-      if (captured[b + 156] != 'g' || captured[b + 257] != 'u' || captured[b + 258] != 's') {
+    for (int b = TarInput.firstRecord(start); b + RECORD <= captured.length; b += RECORD) {
+      long size =
+          TarInput.isHeader(captured, b, 'g') ? TarInput.octal(captured, b + 124, b + 136) : -1;
+      if (size <= 0) {
         continue;
-      }
-      long size = 0;
-      for (int i = b + 124; i < b + 136 && captured[i] >= '0' && captured[i] <= '7'; i++) {
-        size = size * 8 + (captured[i] - '0');
       }
       int from = b + RECORD;
       int to = (int) Math.min(captured.length, from + size);
